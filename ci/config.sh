@@ -1,0 +1,39 @@
+# Shared settings for every ci/ script: the one place that names versions,
+# checksums, paths and the project's identity.  Sourced, not executed.
+
+# The pinned kernel: vanilla upstream, as shipped in Debian's linux source
+# package (.orig.tar.xz).  A bump is a change of these three lines.
+KVER=6.1.176
+KDEB_VERSION=6.1.176-1
+KTARBALL_SHA256=9aad4025973feea3f0d978e82ab7db97d8d5ce3f59fcc6b1f316153d66e3a504
+
+# The project's identity: authors and signs off every patch.
+CMA_IDENTITY_NAME="CMA contexts project"
+CMA_IDENTITY_EMAIL="cma-contexts@lists.invalid"
+
+# Cross toolchain and machine.
+ARCH=arm
+CROSS_COMPILE=arm-linux-gnueabihf-
+export ARCH CROSS_COMPILE
+KDEFCONFIG=vexpress_defconfig
+QEMU_MACHINE=vexpress-a9
+QEMU_DTB=vexpress-v2p-ca9.dtb
+QEMU_MEM=1024M
+
+# Every cache lives here, outside the clone.  Override with CMA_CACHE.
+CMA_CACHE=${CMA_CACHE:-$HOME/.cache/cma-contexts}
+export CMA_CACHE
+CCACHE_DIR=$CMA_CACHE/ccache
+export CCACHE_DIR
+
+# Paths derived from the above.
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+SRC_DIR=$CMA_CACHE/src                  # tarball and pristine git tree
+BASE_TREE=$SRC_DIR/linux-$KVER          # git: one commit, tag v$KVER
+AM_TREE=$CMA_CACHE/tree-am              # series applied with git am
+QUILT_TREE=$CMA_CACHE/tree-quilt        # series applied with quilt
+BUILD_DIR=$CMA_CACHE/build              # out-of-tree builds, one per config
+LOG_DIR=${CMA_LOG_DIR:-$CMA_CACHE/logs} # stage logs of the last run
+OUT_DIR=$CMA_CACHE/out                  # initramfs, console logs, results
+
+JOBS=$(nproc)
