@@ -37,3 +37,11 @@ LOG_DIR=${CMA_LOG_DIR:-$CMA_CACHE/logs} # stage logs of the last run
 OUT_DIR=$CMA_CACHE/out                  # initramfs, console logs, results
 
 JOBS=$(nproc)
+
+# Stamps that let stages skip work already done on identical input.
+STAMP_DIR=$CMA_CACHE/stamps
+
+# Debian's python3 first: the kernel's scripts need its python3-ply and
+# python3-git, which another python3 earlier in PATH would not see.
+PATH=/usr/bin:/bin:$PATH
+export PATH
