@@ -45,3 +45,7 @@ STAMP_DIR=$CMA_CACHE/stamps
 # python3-git, which another python3 earlier in PATH would not see.
 PATH=/usr/bin:/bin:$PATH
 export PATH
+
+# Debian armhf packages unpacked for the guest (ci/armhf-tools).
+ARMHF_TOOLS="v4l-utils:armhf"
+ARMHF_ROOT=$CMA_CACHE/armhf/root

@@ -7,14 +7,20 @@
  * The first line it prints, "cma-init: start", separates its KTAP document
  * from the kernel's KUnit output on the console.
  */
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/reboot.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include "filler.h"
 #include <unistd.h>
 
 #define DEBUGFS_CMA "/sys/kernel/debug/cma"
@@ -67,52 +73,11 @@ static int write_ulong(const char *path, unsigned long val)
 	return ret ? -1 : 0;
 }
 
-/* A field of /proc/meminfo, in kB. */
-static int meminfo_kb(const char *field, unsigned long *kb)
-{
-	char line[256];
-	size_t len = strlen(field);
-	FILE *f = fopen("/proc/meminfo", "r");
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		if (!strncmp(line, field, len) && line[len] == ':') {
-			fclose(f);
-			return sscanf(line + len + 1, "%lu", kb) == 1 ? 0 : -1;
-		}
-	}
-	fclose(f);
-	diag("no %s in /proc/meminfo", field);
-	return -1;
-}
-
 static int area_path(char *buf, size_t size, const char *area,
 		     const char *file)
 {
 	return snprintf(buf, size, "%s/%s/%s", DEBUGFS_CMA, area, file) >=
 	       (int)size ? -1 : 0;
-}
-
-/*
- * CmaTotal counts the reusable areas, contexts included: after the KUnit
- * suite destroyed its contexts, that is the default DMA area alone.
- */
-static int check_cmatotal_matches_default_area(void)
-{
-	unsigned long total_kb, count;
-	char path[256];
-
-	if (meminfo_kb("CmaTotal", &total_kb) ||
-	    area_path(path, sizeof(path), "reserved", "count") ||
-	    read_ulong(path, &count))
-		return -1;
-	diag("CmaTotal %lu kB, default area %lu pages", total_kb, count);
-	if (total_kb != count * (unsigned long)(getpagesize() / 1024)) {
-		diag("CmaTotal does not match the default area");
-		return -1;
-	}
-	return 0;
 }
 
 /* The in-tree debugfs interface still allocates and frees (6 MiB). */
@@ -139,9 +104,213 @@ static int check_cma_debug_alloc_free(void)
 	return 0;
 }
 
+struct area {
+	char name[256];
+	unsigned long count, used;
+};
+
+#define MAX_AREAS 32
+static struct area areas[MAX_AREAS];
+static int nr_areas;
+
+static int read_areas(void)
+{
+	char path[256];
+	struct dirent *d;
+	DIR *dir = opendir(DEBUGFS_CMA);
+
+	if (!dir) {
+		diag("cannot open %s: %s", DEBUGFS_CMA, strerror(errno));
+		return -1;
+	}
+	nr_areas = 0;
+	while ((d = readdir(dir)) && nr_areas < MAX_AREAS) {
+		struct area *a = &areas[nr_areas];
+
+		if (d->d_name[0] == '.')
+			continue;
+		snprintf(a->name, sizeof(a->name), "%s", d->d_name);
+		if (area_path(path, sizeof(path), a->name, "count") ||
+		    read_ulong(path, &a->count) ||
+		    area_path(path, sizeof(path), a->name, "used") ||
+		    read_ulong(path, &a->used)) {
+			closedir(dir);
+			return -1;
+		}
+		nr_areas++;
+	}
+	closedir(dir);
+	return 0;
+}
+
+static int is_private(const struct area *a)
+{
+	return !strncmp(a->name, "private-", 8);
+}
+
+/* Every CMA area and context, for the console checks: name, pages. */
+static int check_areas_listed(void)
+{
+	int i;
+
+	if (read_areas())
+		return -1;
+	for (i = 0; i < nr_areas; i++)
+		diag("area %s: %lu pages, %lu used", areas[i].name,
+		     areas[i].count, areas[i].used);
+	return nr_areas ? 0 : -1;
+}
+
+/* CmaTotal counts the reusable areas and contexts, not the private ones. */
+static int check_cmatotal_counts_reusable_areas(void)
+{
+	unsigned long total_kb, pages = 0;
+	int i;
+
+	if (meminfo_kb("CmaTotal", &total_kb) || read_areas())
+		return -1;
+	for (i = 0; i < nr_areas; i++)
+		if (!is_private(&areas[i]))
+			pages += areas[i].count;
+	diag("CmaTotal %lu kB, reusable areas %lu pages", total_kb, pages);
+	return total_kb == pages * (unsigned long)(getpagesize() / 1024) ? 0 : -1;
+}
+
+static struct filler filler;
+static struct area *target;	/* the reusable context the checks fill */
+static unsigned long target_alloc;
+
+/* The largest reusable context, not an in-tree area ("reserved"). */
+static struct area *largest_reusable_context(void)
+{
+	struct area *best = NULL;
+	int i;
+
+	for (i = 0; i < nr_areas; i++)
+		if (!strncmp(areas[i].name, "reusable-", 9) &&
+		    (!best || areas[i].count > best->count))
+			best = &areas[i];
+	return best;
+}
+
+/*
+ * Fill memory with page cache and anonymous pages until less than a tenth
+ * of CMA is free: the page allocator only uses CMA pageblocks for movable
+ * pages once they hold more than half of a zone's free memory, so this
+ * takes most of RAM.
+ */
+static int check_filler_occupies_cma(void)
+{
+	unsigned long total_kb;
+
+	if (read_areas() || meminfo_kb("CmaTotal", &total_kb))
+		return -1;
+	target = largest_reusable_context();
+	if (!target) {
+		diag("no reusable context");
+		return -1;
+	}
+	if (filler_fill(&filler, "/mnt/fill", total_kb / 10, 48 * 1024))
+		return -1;
+	return filler.cma_free_after_kb <= total_kb / 10 ? 0 : -1;
+}
+
+/* Allocate all but one pageblock (4 MiB) of it: migration must make room. */
+static int check_full_context_serves_most(void)
+{
+	char path[256];
+	unsigned long used;
+
+	if (!target)
+		return -1;
+	target_alloc = target->count - 1024;
+	if (area_path(path, sizeof(path), target->name, "alloc") ||
+	    write_ulong(path, target_alloc)) {
+		target_alloc = 0;
+		return -1;
+	}
+	if (area_path(path, sizeof(path), target->name, "used") ||
+	    read_ulong(path, &used))
+		return -1;
+	diag("%s: %lu of %lu pages allocated", target->name, used,
+	     target->count);
+	return used >= target_alloc ? 0 : -1;
+}
+
+static int check_filler_intact(void)
+{
+	int bad = filler_verify(&filler);
+
+	if (bad)
+		diag("%d filler blocks changed", bad);
+	return bad || !(filler.nr_anon + filler.nr_files) ? -1 : 0;
+}
+
+/* Freed, the chunk and the filler give CMA back to the page allocator. */
+static int check_cmafree_recovers(void)
+{
+	unsigned long free_kb, total_kb;
+	char path[256];
+	int ret = 0;
+
+	if (target_alloc &&
+	    (area_path(path, sizeof(path), target->name, "free") ||
+	     write_ulong(path, target_alloc)))
+		ret = -1;
+	filler_release(&filler);
+	if (meminfo_kb("CmaFree", &free_kb) || meminfo_kb("CmaTotal", &total_kb))
+		return -1;
+	diag("CmaFree %lu of %lu kB", free_kb, total_kb);
+	/* All but what the DMA API holds in the default area */
+	return free_kb + 4096 >= filler.cma_free_before_kb ? ret : -1;
+}
+
+/* Run a program of the initramfs; 0 if it exits 0. */
+static int run(char *const argv[])
+{
+	int status;
+	pid_t pid;
+
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (!pid) {
+		execv(argv[0], argv);
+		diag("exec %s: %s", argv[0], strerror(errno));
+		_exit(127);
+	}
+	if (waitpid(pid, &status, 0) != pid)
+		return -1;
+	return WIFEXITED(status) && !WEXITSTATUS(status) ? 0 : -1;
+}
+
+/* The sample camera, with its context full of movable pages. */
+static int check_camera(void)
+{
+	/* Boot arguments without a dot reach init as environment variables */
+	const char *bufs = getenv("camera_buffers"), *got = getenv("camera_got");
+	char *argv[] = { "/bin/camera-test", "-f", "rgb24", "-n", "60",
+			 "-b", "8", NULL, NULL, NULL };
+
+	if (bufs)
+		argv[6] = (char *)bufs;
+	if (got) {
+		argv[7] = "-e";
+		argv[8] = (char *)got;
+	}
+	return run(argv);
+}
+
 static const struct check checks[] = {
-	{ "cmatotal_matches_default_area", check_cmatotal_matches_default_area },
+	{ "cma_areas_listed", check_areas_listed },
+	{ "cmatotal_counts_reusable_areas", check_cmatotal_counts_reusable_areas },
 	{ "cma_debug_alloc_free", check_cma_debug_alloc_free },
+	{ "filler_occupies_cma", check_filler_occupies_cma },
+	{ "full_context_serves_most_of_itself", check_full_context_serves_most },
+	{ "filler_intact_after_migration", check_filler_intact },
+	{ "cmafree_recovers", check_cmafree_recovers },
+	{ "camera", check_camera },
 };
 
 static void mount_fs(const char *type, const char *dir)

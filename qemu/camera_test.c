@@ -1,0 +1,287 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * camera-test: capture from the sample CMA camera while movable pages
+ * occupy its reusable context, and check every pixel of every frame.
+ *
+ *   camera-test [-d DEVICE] [-f rgb24|yuyv] [-n FRAMES] [-b BUFFERS] [-e GOT]
+ *
+ * It asks for BUFFERS buffers and expects GOT of them (default: BUFFERS);
+ * fewer is what a context too small for BUFFERS frames must give.
+ *
+ * Prints a KTAP subtest (indented by four spaces) that init nests in its
+ * own report; exits 0 if every check passed.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#include <linux/videodev2.h>
+
+#include "filler.h"
+
+#define MAX_BUFFERS 32
+
+struct capture {
+	int fd;
+	struct v4l2_format fmt;
+	unsigned int nr_bufs;
+	void *map[MAX_BUFFERS];
+	size_t len[MAX_BUFFERS];
+	unsigned long cma_free_kb;
+};
+
+static int nr_tests, nr_failed;
+
+static void diag(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("    # ", stdout);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	fputc('\n', stdout);
+}
+
+static int result(int ok, const char *name)
+{
+	nr_tests++;
+	nr_failed += !ok;
+	printf("    %s %d %s\n", ok ? "ok" : "not ok", nr_tests, name);
+	return ok;
+}
+
+static int xioctl(int fd, unsigned long req, void *arg, const char *what)
+{
+	int ret;
+
+	do {
+		ret = ioctl(fd, req, arg);
+	} while (ret && errno == EINTR);
+	if (ret)
+		diag("%s: %s", what, strerror(errno));
+	return ret;
+}
+
+/* The driver's pattern: byte i of line y of frame s. */
+static int frame_ok(const uint8_t *p, const struct v4l2_pix_format *pix,
+		    uint32_t seq)
+{
+	uint8_t base = 7 * seq + (seq >> 8);
+	unsigned int x, y;
+
+	for (y = 0; y < pix->height; y++) {
+		uint8_t v = base + 3 * y;
+
+		for (x = 0; x < pix->bytesperline; x++)
+			if (p[x] != (uint8_t)(v + x)) {
+				diag("frame %u: byte %u of line %u is %u, not %u",
+				     seq, x, y, p[x], (uint8_t)(v + x));
+				return 0;
+			}
+		p += pix->bytesperline;
+	}
+	return 1;
+}
+
+static int set_format(struct capture *c, uint32_t pixelformat)
+{
+	memset(&c->fmt, 0, sizeof(c->fmt));
+	c->fmt.type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
+	c->fmt.fmt.pix.width = 1920;
+	c->fmt.fmt.pix.height = 1080;
+	c->fmt.fmt.pix.pixelformat = pixelformat;
+	c->fmt.fmt.pix.field = V4L2_FIELD_NONE;
+	if (xioctl(c->fd, VIDIOC_S_FMT, &c->fmt, "VIDIOC_S_FMT"))
+		return 0;
+	diag("format %.4s %ux%u, %u bytes a frame",
+	     (char *)&c->fmt.fmt.pix.pixelformat, c->fmt.fmt.pix.width,
+	     c->fmt.fmt.pix.height, c->fmt.fmt.pix.sizeimage);
+	return c->fmt.fmt.pix.pixelformat == pixelformat &&
+	       c->fmt.fmt.pix.width == 1920 && c->fmt.fmt.pix.height == 1080;
+}
+
+static int request_buffers(struct capture *c, unsigned int count,
+			   unsigned int expect)
+{
+	struct v4l2_requestbuffers req = {
+		.count = count,
+		.type = V4L2_BUF_TYPE_VIDEO_CAPTURE,
+		.memory = V4L2_MEMORY_MMAP,
+	};
+	unsigned int i;
+
+	if (xioctl(c->fd, VIDIOC_REQBUFS, &req, "VIDIOC_REQBUFS"))
+		return 0;
+	c->nr_bufs = req.count;
+	for (i = 0; i < c->nr_bufs; i++) {
+		struct v4l2_buffer b = {
+			.index = i,
+			.type = V4L2_BUF_TYPE_VIDEO_CAPTURE,
+			.memory = V4L2_MEMORY_MMAP,
+		};
+
+		if (xioctl(c->fd, VIDIOC_QUERYBUF, &b, "VIDIOC_QUERYBUF"))
+			return 0;
+		c->len[i] = b.length;
+		c->map[i] = mmap(NULL, b.length, PROT_READ, MAP_SHARED, c->fd,
+				 b.m.offset);
+		if (c->map[i] == MAP_FAILED) {
+			c->map[i] = NULL;
+			diag("mmap of buffer %u: %s", i, strerror(errno));
+			return 0;
+		}
+		if (xioctl(c->fd, VIDIOC_QBUF, &b, "VIDIOC_QBUF"))
+			return 0;
+	}
+	diag("asked for %u buffers, got %u of %zu bytes", count, c->nr_bufs,
+	     c->len[0]);
+	return c->nr_bufs == expect;
+}
+
+/* Stream FRAMES frames; check each one's pixels and sequence number. */
+static void stream(struct capture *c, unsigned int frames)
+{
+	enum v4l2_buf_type type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
+	unsigned int n, bad = 0, dropped = 0;
+	long long last = -1;
+	int seq_ok = 1;
+
+	if (!result(!xioctl(c->fd, VIDIOC_STREAMON, &type, "VIDIOC_STREAMON"),
+		    "streamon"))
+		return;
+	for (n = 0; n < frames; n++) {
+		struct v4l2_buffer b = {
+			.type = V4L2_BUF_TYPE_VIDEO_CAPTURE,
+			.memory = V4L2_MEMORY_MMAP,
+		};
+
+		if (xioctl(c->fd, VIDIOC_DQBUF, &b, "VIDIOC_DQBUF"))
+			break;
+		if ((long long)b.sequence <= last) {
+			diag("sequence %u after %lld", b.sequence, last);
+			seq_ok = 0;
+		}
+		dropped += last >= 0 ? b.sequence - last - 1 : 0;
+		last = b.sequence;
+		if (b.bytesused != c->fmt.fmt.pix.sizeimage ||
+		    !frame_ok(c->map[b.index], &c->fmt.fmt.pix, b.sequence))
+			bad++;
+		if (xioctl(c->fd, VIDIOC_QBUF, &b, "VIDIOC_QBUF"))
+			break;
+	}
+	diag("%u frames captured, %u bad, %u dropped by the sensor", n, bad,
+	     dropped);
+	result(n == frames, "frames_captured");
+	result(n == frames && !bad, "every_pixel_of_every_frame_correct");
+	result(n == frames && seq_ok, "sequence_numbers_increase");
+	result(!xioctl(c->fd, VIDIOC_STREAMOFF, &type, "VIDIOC_STREAMOFF"),
+	       "streamoff");
+}
+
+static void release(struct capture *c)
+{
+	struct v4l2_requestbuffers req = {
+		.type = V4L2_BUF_TYPE_VIDEO_CAPTURE,
+		.memory = V4L2_MEMORY_MMAP,
+	};
+	unsigned int i;
+
+	for (i = 0; i < c->nr_bufs; i++)
+		if (c->map[i])
+			munmap(c->map[i], c->len[i]);
+	result(!xioctl(c->fd, VIDIOC_REQBUFS, &req, "VIDIOC_REQBUFS 0"),
+	       "buffers_freed");
+}
+
+static uint32_t parse_format(const char *s)
+{
+	if (!strcmp(s, "rgb24"))
+		return V4L2_PIX_FMT_RGB24;
+	if (!strcmp(s, "yuyv"))
+		return V4L2_PIX_FMT_YUYV;
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const char *dev = "/dev/video0";
+	unsigned int frames = 60, bufs = 8, expect = 0;
+	uint32_t pixelformat = V4L2_PIX_FMT_RGB24;
+	struct capture c = { .fd = -1 };
+	struct filler filler;
+	unsigned long total_kb, before_kb, after_kb;
+	int opt;
+
+	while ((opt = getopt(argc, argv, "d:f:n:b:e:")) != -1) {
+		switch (opt) {
+		case 'd':
+			dev = optarg;
+			break;
+		case 'f':
+			pixelformat = parse_format(optarg);
+			break;
+		case 'n':
+			frames = strtoul(optarg, NULL, 0);
+			break;
+		case 'b':
+			bufs = strtoul(optarg, NULL, 0);
+			break;
+		case 'e':
+			expect = strtoul(optarg, NULL, 0);
+			break;
+		default:
+			pixelformat = 0;
+		}
+	}
+	if (!expect)
+		expect = bufs;
+	if (!pixelformat || !frames || !bufs || bufs > MAX_BUFFERS ||
+	    expect > bufs) {
+		fprintf(stderr, "usage: camera-test [-d DEVICE] [-f rgb24|yuyv] [-n FRAMES] [-b 1..%d] [-e 1..BUFFERS]\n",
+			MAX_BUFFERS);
+		return 2;
+	}
+
+	printf("    KTAP version 1\n    # Subtest: camera\n    1..12\n");
+	c.fd = open(dev, O_RDWR);
+	if (!result(c.fd >= 0, "device_opens")) {
+		diag("%s: %s", dev, strerror(errno));
+		return 1;
+	}
+	if (meminfo_kb("CmaTotal", &total_kb) || meminfo_kb("CmaFree", &before_kb))
+		return 1;
+	/* Movable pages first: the buffers must migrate them out. */
+	result(!filler_fill(&filler, "/mnt/camera-fill", total_kb / 10, 48 * 1024) &&
+	       filler.cma_free_after_kb <= total_kb / 10,
+	       "context_occupied_by_movable_pages");
+	result(set_format(&c, pixelformat), "format_set_1920x1080");
+	result(request_buffers(&c, bufs, expect), "buffers_allocated_from_context");
+	if (c.nr_bufs) {
+		stream(&c, frames);
+	} else {
+		const char *skipped[] = { "streamon", "frames_captured",
+			"every_pixel_of_every_frame_correct",
+			"sequence_numbers_increase", "streamoff" };
+		unsigned int i;
+
+		for (i = 0; i < sizeof(skipped) / sizeof(skipped[0]); i++)
+			result(0, skipped[i]);
+	}
+	release(&c);
+	close(c.fd);
+	result(filler_verify(&filler) == 0 && filler.nr_anon + filler.nr_files,
+	       "filler_intact");
+	filler_release(&filler);
+	meminfo_kb("CmaFree", &after_kb);
+	diag("CmaFree: %lu kB before, %lu kB with the filler, %lu kB after",
+	     before_kb, filler.cma_free_after_kb, after_kb);
+	result(after_kb + 4096 >= before_kb, "cmafree_recovers");
+	return nr_failed ? 1 : 0;
+}
