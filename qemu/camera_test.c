@@ -4,9 +4,11 @@
  * occupy its reusable context, and check every pixel of every frame.
  *
  *   camera-test [-d DEVICE] [-f rgb24|yuyv] [-n FRAMES] [-b BUFFERS] [-e GOT]
+ *               [-o FRAME.ppm]
  *
  * It asks for BUFFERS buffers and expects GOT of them (default: BUFFERS);
- * fewer is what a context too small for BUFFERS frames must give.
+ * fewer is what a context too small for BUFFERS frames must give.  With
+ * -o, the last RGB24 frame is also saved as a PPM picture.
  *
  * Prints a KTAP subtest (indented by four spaces) that init nests in its
  * own report; exits 0 if every check passed.
@@ -37,6 +39,7 @@ struct capture {
 };
 
 static int nr_tests, nr_failed;
+static const char *frame_file;
 
 static void diag(const char *fmt, ...)
 {
@@ -145,6 +148,39 @@ static int request_buffers(struct capture *c, unsigned int count,
 	return c->nr_bufs == expect;
 }
 
+/* Save a frame as a binary PPM (RGB24 only). */
+static void save_frame(const void *p, const struct v4l2_pix_format *pix)
+{
+	void *copy;
+	size_t len;
+	FILE *f;
+
+	if (!frame_file || pix->pixelformat != V4L2_PIX_FMT_RGB24)
+		return;
+	f = fopen(frame_file, "w");
+	if (!f) {
+		diag("%s: %s", frame_file, strerror(errno));
+		return;
+	}
+	/*
+	 * Through a copy: the buffer is a PFN mapping of the chunk, which
+	 * the kernel cannot pin for a 9p zero-copy write.
+	 */
+	len = (size_t)pix->bytesperline * pix->height;
+	copy = malloc(len);
+	fprintf(f, "P6\n%u %u\n255\n", pix->width, pix->height);
+	if (copy) {
+		memcpy(copy, p, len);
+		if (fwrite(copy, 1, len, f) != len)
+			diag("%s: short write", frame_file);
+		free(copy);
+	}
+	if (fclose(f) || !copy)
+		diag("%s: %s", frame_file, strerror(errno));
+	else
+		diag("frame saved to %s", frame_file);
+}
+
 /* Stream FRAMES frames; check each one's pixels and sequence number. */
 static void stream(struct capture *c, unsigned int frames)
 {
@@ -153,9 +189,13 @@ static void stream(struct capture *c, unsigned int frames)
 	long long last = -1;
 	int seq_ok = 1;
 
+	unsigned long cma_free_kb;
+
 	if (!result(!xioctl(c->fd, VIDIOC_STREAMON, &type, "VIDIOC_STREAMON"),
 		    "streamon"))
 		return;
+	if (!meminfo_kb("CmaFree", &cma_free_kb))
+		diag("CmaFree while streaming: %lu kB", cma_free_kb);
 	for (n = 0; n < frames; n++) {
 		struct v4l2_buffer b = {
 			.type = V4L2_BUF_TYPE_VIDEO_CAPTURE,
@@ -173,6 +213,8 @@ static void stream(struct capture *c, unsigned int frames)
 		if (b.bytesused != c->fmt.fmt.pix.sizeimage ||
 		    !frame_ok(c->map[b.index], &c->fmt.fmt.pix, b.sequence))
 			bad++;
+		if (n == frames - 1)
+			save_frame(c->map[b.index], &c->fmt.fmt.pix);
 		if (xioctl(c->fd, VIDIOC_QBUF, &b, "VIDIOC_QBUF"))
 			break;
 	}
@@ -219,7 +261,7 @@ int main(int argc, char **argv)
 	unsigned long total_kb, before_kb, after_kb;
 	int opt;
 
-	while ((opt = getopt(argc, argv, "d:f:n:b:e:")) != -1) {
+	while ((opt = getopt(argc, argv, "d:f:n:b:e:o:")) != -1) {
 		switch (opt) {
 		case 'd':
 			dev = optarg;
@@ -235,6 +277,9 @@ int main(int argc, char **argv)
 			break;
 		case 'e':
 			expect = strtoul(optarg, NULL, 0);
+			break;
+		case 'o':
+			frame_file = optarg;
 			break;
 		default:
 			pixelformat = 0;

@@ -290,16 +290,73 @@ static int check_camera(void)
 {
 	/* Boot arguments without a dot reach init as environment variables */
 	const char *bufs = getenv("camera_buffers"), *got = getenv("camera_got");
-	char *argv[] = { "/bin/camera-test", "-f", "rgb24", "-n", "60",
-			 "-b", "8", NULL, NULL, NULL };
+	const char *share = getenv("share");
+	char *argv[12] = { "/bin/camera-test", "-f", "rgb24", "-n", "60",
+			   "-b", "8" };
+	int argc = 7;
 
 	if (bufs)
 		argv[6] = (char *)bufs;
 	if (got) {
-		argv[7] = "-e";
-		argv[8] = (char *)got;
+		argv[argc++] = "-e";
+		argv[argc++] = (char *)got;
+	}
+	/* share=9p: the host's share (ci/boot -s) gets the last frame */
+	if (share && !strcmp(share, "9p")) {
+		mkdir("/mnt/share", 0755);
+		if (mount("share", "/mnt/share", "9p", 0, "trans=virtio,version=9p2000.L"))
+			diag("mount 9p share: %s", strerror(errno));
+		argv[argc++] = "-o";
+		argv[argc++] = "/mnt/share/frame.ppm";
 	}
 	return run(argv);
+}
+
+/*
+ * v4l2-compliance (Debian's armhf build) on the camera, streaming included.
+ * Its report goes to the console as diagnostics; the verdict is its total
+ * line: no failure.  Warnings are counted in the diagnostics.
+ */
+static int check_v4l2_compliance(void)
+{
+	char line[512];
+	int fds[2], status, failed = -1, warnings = -1;
+	pid_t pid;
+	FILE *out;
+
+	fflush(stdout);
+	if (pipe(fds))
+		return -1;
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (!pid) {
+		dup2(fds[1], 1);
+		dup2(fds[1], 2);
+		close(fds[0]);
+		execl("/usr/bin/v4l2-compliance", "v4l2-compliance",
+		      "-d", "/dev/video0", "-s", (char *)NULL);
+		printf("exec v4l2-compliance: %s\n", strerror(errno));
+		_exit(127);
+	}
+	close(fds[1]);
+	out = fdopen(fds[0], "r");
+	while (out && fgets(line, sizeof(line), out)) {
+		const char *total = strstr(line, "Total for ");
+
+		line[strcspn(line, "\n")] = 0;
+		diag("v4l2-compliance: %s", line);
+		if (total && strstr(total, "Failed: "))
+			sscanf(strstr(total, "Failed: "),
+			       "Failed: %d, Warnings: %d", &failed, &warnings);
+	}
+	if (out)
+		fclose(out);
+	if (waitpid(pid, &status, 0) != pid)
+		return -1;
+	diag("v4l2-compliance: %d failed, %d warnings, exit %d", failed,
+	     warnings, WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+	return failed == 0 && WIFEXITED(status) && !WEXITSTATUS(status) ? 0 : -1;
 }
 
 static const struct check checks[] = {
@@ -311,6 +368,7 @@ static const struct check checks[] = {
 	{ "filler_intact_after_migration", check_filler_intact },
 	{ "cmafree_recovers", check_cmafree_recovers },
 	{ "camera", check_camera },
+	{ "v4l2_compliance", check_v4l2_compliance },
 };
 
 static void mount_fs(const char *type, const char *dir)
