@@ -242,6 +242,64 @@ static void release(struct capture *c)
 	       "buffers_freed");
 }
 
+/*
+ * Bad input gets the V4L2 answer, not an oops: absurd sizes are adjusted to
+ * a supported one, an unknown format to a known one, a wrong buffer type or
+ * index is -EINVAL, and more buffers than the context holds gives fewer.
+ */
+static int bad_input_is_refused_or_adjusted(int fd)
+{
+	struct v4l2_format f = { .type = V4L2_BUF_TYPE_VIDEO_CAPTURE };
+	struct v4l2_requestbuffers req = {
+		.count = 1000,
+		.type = V4L2_BUF_TYPE_VIDEO_CAPTURE,
+		.memory = V4L2_MEMORY_MMAP,
+	};
+	struct v4l2_buffer b = {
+		.index = 1000,
+		.type = V4L2_BUF_TYPE_VIDEO_CAPTURE,
+		.memory = V4L2_MEMORY_MMAP,
+	};
+	int ok = 1;
+
+	f.fmt.pix.width = 100000;
+	f.fmt.pix.height = 100000;
+	f.fmt.pix.pixelformat = 0x12345678;
+	if (ioctl(fd, VIDIOC_TRY_FMT, &f) || f.fmt.pix.width > 1920 ||
+	    f.fmt.pix.height > 1080 ||
+	    f.fmt.pix.sizeimage != f.fmt.pix.bytesperline * f.fmt.pix.height) {
+		diag("TRY_FMT 100000x100000: %ux%u", f.fmt.pix.width,
+		     f.fmt.pix.height);
+		ok = 0;
+	}
+	f.fmt.pix.width = 0;
+	f.fmt.pix.height = 0;
+	if (ioctl(fd, VIDIOC_TRY_FMT, &f) || !f.fmt.pix.width || !f.fmt.pix.height) {
+		diag("TRY_FMT 0x0 gave %ux%u", f.fmt.pix.width, f.fmt.pix.height);
+		ok = 0;
+	}
+	f.type = V4L2_BUF_TYPE_VIDEO_OUTPUT;
+	if (!ioctl(fd, VIDIOC_S_FMT, &f) || errno != EINVAL) {
+		diag("S_FMT of an output format was not refused with EINVAL");
+		ok = 0;
+	}
+	if (ioctl(fd, VIDIOC_REQBUFS, &req) || req.count > 32) {
+		diag("REQBUFS 1000: %s, count %u", strerror(errno), req.count);
+		ok = 0;
+	}
+	diag("REQBUFS 1000 gave %u buffers", req.count);
+	if (!ioctl(fd, VIDIOC_QUERYBUF, &b) || errno != EINVAL) {
+		diag("QUERYBUF of buffer 1000 was not refused with EINVAL");
+		ok = 0;
+	}
+	req.count = 0;
+	if (ioctl(fd, VIDIOC_REQBUFS, &req)) {
+		diag("REQBUFS 0: %s", strerror(errno));
+		ok = 0;
+	}
+	return ok;
+}
+
 static uint32_t parse_format(const char *s)
 {
 	if (!strcmp(s, "rgb24"))
@@ -294,7 +352,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 
-	printf("    KTAP version 1\n    # Subtest: camera\n    1..12\n");
+	printf("    KTAP version 1\n    # Subtest: camera\n    1..13\n");
 	c.fd = open(dev, O_RDWR);
 	if (!result(c.fd >= 0, "device_opens")) {
 		diag("%s: %s", dev, strerror(errno));
@@ -302,6 +360,7 @@ int main(int argc, char **argv)
 	}
 	if (meminfo_kb("CmaTotal", &total_kb) || meminfo_kb("CmaFree", &before_kb))
 		return 1;
+	result(bad_input_is_refused_or_adjusted(c.fd), "bad_input_refused_or_adjusted");
 	/* Movable pages first: the buffers must migrate them out. */
 	result(!filler_fill(&filler, "/mnt/camera-fill", total_kb / 10, 48 * 1024) &&
 	       filler.cma_free_after_kb <= total_kb / 10,
