@@ -87,22 +87,14 @@ static int add_anon(struct filler *f)
 	return 0;
 }
 
-int filler_fill(struct filler *f, const char *dir, unsigned long goal_kb,
-		unsigned long reserve_kb)
+int filler_top_up(struct filler *f, unsigned long goal_kb,
+		  unsigned long reserve_kb)
 {
 	unsigned long cma_free = 0, mem_free = 0;
 	const char *why;
-	void *buf;
+	void *buf = malloc(FILLER_BLOCK);
 
-	memset(f, 0, sizeof(*f));
-	f->dir = dir;
-	mkdir(dir, 0755);
-	if (mount("tmpfs", dir, "tmpfs", 0, "size=90%") && errno != EBUSY) {
-		printf("# mount tmpfs on %s: %s\n", dir, strerror(errno));
-		return -1;
-	}
-	buf = malloc(FILLER_BLOCK);
-	if (!buf || meminfo_kb("CmaFree", &f->cma_free_before_kb))
+	if (!buf)
 		return -1;
 	for (;;) {
 		if (meminfo_kb("CmaFree", &cma_free) ||
@@ -131,9 +123,27 @@ int filler_fill(struct filler *f, const char *dir, unsigned long goal_kb,
 	free(buf);
 	/* The last sample: per-cpu lists make CmaFree wobble by a few MiB. */
 	f->cma_free_after_kb = cma_free;
+	f->why = why;
+	f->mem_free_kb = mem_free;
+	return 0;
+}
+
+int filler_fill(struct filler *f, const char *dir, unsigned long goal_kb,
+		unsigned long reserve_kb)
+{
+	memset(f, 0, sizeof(*f));
+	f->dir = dir;
+	mkdir(dir, 0755);
+	if (mount("tmpfs", dir, "tmpfs", 0, "size=90%") && errno != EBUSY) {
+		printf("# mount tmpfs on %s: %s\n", dir, strerror(errno));
+		return -1;
+	}
+	if (meminfo_kb("CmaFree", &f->cma_free_before_kb) ||
+	    filler_top_up(f, goal_kb, reserve_kb))
+		return -1;
 	printf("# filler: %d MiB page cache, %d MiB anonymous; CmaFree %lu -> %lu kB, MemFree %lu kB (%s)\n",
 	       f->nr_files * 4, f->nr_anon * 4, f->cma_free_before_kb,
-	       f->cma_free_after_kb, mem_free, why);
+	       f->cma_free_after_kb, f->mem_free_kb, f->why);
 	return 0;
 }
 

@@ -16,12 +16,16 @@ struct filler {
 	const char *dir;		/* tmpfs mount point */
 	void *anon[FILLER_MAX];		/* anonymous blocks */
 	int nr_anon, nr_files;
-	unsigned long cma_free_before_kb, cma_free_after_kb;
+	unsigned long cma_free_before_kb, cma_free_after_kb, mem_free_kb;
+	const char *why;		/* why the last top-up stopped */
 };
 
 /* Fill until CmaFree <= goal_kb, keeping MemFree >= reserve_kb. */
 int filler_fill(struct filler *f, const char *dir, unsigned long goal_kb,
 		unsigned long reserve_kb);
+/* Add blocks to a filled filler until CmaFree <= goal_kb again. */
+int filler_top_up(struct filler *f, unsigned long goal_kb,
+		  unsigned long reserve_kb);
 /* Number of blocks whose pattern changed or could not be read. */
 int filler_verify(const struct filler *f);
 void filler_release(struct filler *f);

@@ -378,6 +378,34 @@ static void mount_fs(const char *type, const char *dir)
 		diag("mount %s on %s: %s", type, dir, strerror(errno));
 }
 
+/*
+ * bench=1 on the command line: run the benchmark instead of the checks, on
+ * the largest reusable context, the largest private one and the in-tree
+ * default area.
+ */
+static int run_bench(void)
+{
+	struct area *ctx, *priv = NULL;
+	char *argv[] = { "/bin/cma-bench", "-c", NULL, "-p", NULL, "-a",
+			 "reserved", "-r", "40", NULL };
+	int i;
+
+	if (read_areas())
+		return -1;
+	ctx = largest_reusable_context();
+	for (i = 0; i < nr_areas; i++)
+		if (is_private(&areas[i]) &&
+		    (!priv || areas[i].count > priv->count))
+			priv = &areas[i];
+	if (!ctx || !priv) {
+		diag("bench: needs a reusable and a private context");
+		return -1;
+	}
+	argv[2] = ctx->name;
+	argv[4] = priv->name;
+	return run(argv);
+}
+
 int main(void)
 {
 	unsigned int i, n = sizeof(checks) / sizeof(checks[0]);
@@ -390,6 +418,12 @@ int main(void)
 	mount_fs("devtmpfs", "/dev");
 
 	printf("cma-init: start\n");
+	if (getenv("bench")) {
+		printf("cma-init: done, bench %s\n", run_bench() ? "failed" : "ran");
+		fflush(stdout);
+		sync();
+		reboot(RB_POWER_OFF);
+	}
 	printf("KTAP version 1\n1..%u\n", n);
 	for (i = 0; i < n; i++) {
 		int ret = checks[i].run();

@@ -1,0 +1,237 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * cma-bench: drive the kernel's cma_bench debugfs file (samples/cma_bench)
+ * and print raw samples, one CSV line each, for ci/bench to summarise:
+ *
+ *   bench,WHAT,AREA,SIZE_KB,STATE,REP,A,B,C
+ *
+ * WHAT is cm (cm_alloc/cm_free on a context), cma (cma_alloc/cma_release
+ * on an in-tree area), memcpy, lent or live; A and B are nanoseconds (alloc,
+ * free), C the pages of AREA in use just before.  STATE is idle, or loaded:
+ * page cache and anonymous memory topped up until CMA is 90% occupied
+ * before every sample.
+ *
+ *   cma-bench -c CONTEXT -p PRIVATE -a AREA [-r REPS]
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "filler.h"
+
+#define CMD "/sys/kernel/debug/cma_bench/cmd"
+
+static struct filler filler;
+static int filler_on;
+
+/* One command; its result line in out.  0, or -errno of the write. */
+static int command(char *out, size_t size, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int command(char *out, size_t size, const char *fmt, ...)
+{
+	char line[128];
+	va_list ap;
+	ssize_t n;
+	int fd, ret = 0;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	fd = open(CMD, O_RDWR);
+	if (fd < 0)
+		return -errno;
+	if (write(fd, line, strlen(line)) < 0)
+		ret = -errno;
+	n = ret ? 0 : pread(fd, out, size - 1, 0);
+	out[n > 0 ? n : 0] = '\0';
+	close(fd);
+	return ret;
+}
+
+static unsigned long occupancy(const char *area)
+{
+	char out[64];
+
+	if (command(out, sizeof(out), "occupancy %s", area))
+		return 0;
+	return strtoul(out, NULL, 10);
+}
+
+/* Page cache and anonymous memory until CMA is 90% occupied again. */
+static void load(void)
+{
+	unsigned long total_kb, free_kb, mem_kb;
+
+	meminfo_kb("CmaTotal", &total_kb);
+	meminfo_kb("MemFree", &mem_kb);
+	if (filler_on && mem_kb < 96 * 1024) {
+		filler_release(&filler);
+		filler_on = 0;
+	}
+	if (!filler_on) {
+		filler_fill(&filler, "/mnt/bench-fill", total_kb / 10, 64 * 1024);
+		filler_on = 1;
+		return;
+	}
+	meminfo_kb("CmaFree", &free_kb);
+	if (free_kb > total_kb / 10)
+		filler_top_up(&filler, total_kb / 10, 64 * 1024);
+}
+
+static void unload(void)
+{
+	if (filler_on)
+		filler_release(&filler);
+	filler_on = 0;
+}
+
+static void sample(const char *what, const char *area, unsigned long kb,
+		   const char *state, int rep)
+{
+	unsigned long used = occupancy(area);
+	char out[64];
+	int ret;
+
+	ret = command(out, sizeof(out), "%s %s %lu", what, area, kb * 1024);
+	if (ret) {
+		printf("bench,%s,%s,%lu,%s,%d,error,%d,%lu\n", what, area, kb,
+		       state, rep, ret, used);
+		return;
+	}
+	out[strcspn(out, "\n")] = '\0';
+	for (char *p = out; *p; p++)
+		if (*p == ' ')
+			*p = ',';
+	printf("bench,%s,%s,%lu,%s,%d,%s,%lu\n", what, area, kb, state, rep,
+	       out, used);
+}
+
+static long long now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static void bench_memcpy(int reps)
+{
+	size_t len = 6UL << 20;
+	char *a = malloc(len), *b = malloc(len);
+	int i;
+
+	if (!a || !b)
+		return;
+	memset(a, 1, len);
+	memset(b, 2, len);
+	for (i = 0; i < reps; i++) {
+		long long t0 = now_ns();
+
+		memcpy(b, a, len);
+		printf("bench,memcpy,-,6144,idle,%d,%lld,0,0\n", i,
+		       now_ns() - t0);
+		a[i] = b[len - 1 - i];	/* keep the copy observable */
+	}
+	free(a);
+	free(b);
+}
+
+int main(int argc, char **argv)
+{
+	static const unsigned long sizes[] = { 1024, 6144, 16384 };
+	static const unsigned long scale[] = { 64, 256, 1024, 4096, 16384, 32768 };
+	static const unsigned int live[] = { 0, 16, 64, 256 };
+	const char *ctx = NULL, *priv = NULL, *area = NULL;
+	int reps = 20, opt, i;
+	unsigned int s, n;
+	char out[64];
+
+	while ((opt = getopt(argc, argv, "c:p:a:r:")) != -1) {
+		switch (opt) {
+		case 'c':
+			ctx = optarg;
+			break;
+		case 'p':
+			priv = optarg;
+			break;
+		case 'a':
+			area = optarg;
+			break;
+		case 'r':
+			reps = atoi(optarg);
+			break;
+		default:
+			ctx = NULL;
+		}
+	}
+	if (!ctx || !priv || !area || reps < 2) {
+		fprintf(stderr, "usage: cma-bench -c CONTEXT -p PRIVATE -a AREA [-r REPS]\n");
+		return 2;
+	}
+	setvbuf(stdout, NULL, _IOLBF, 0);
+
+	bench_memcpy(reps);
+	/* Idle: side by side, alternating, for each size */
+	for (s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++)
+		for (i = 0; i < reps; i++) {
+			sample("cm", ctx, sizes[s], "idle", i);
+			sample("cma", area, sizes[s], "idle", i);
+		}
+	for (i = 0; i < reps; i++)
+		sample("cm", priv, 6144, "idle", i);
+	/* Scaling with the chunk size, and with the chunks already live */
+	for (s = 0; s < sizeof(scale) / sizeof(scale[0]); s++)
+		for (i = 0; i < reps / 2; i++) {
+			sample("cm", ctx, scale[s], "idle", i);
+			sample("cma", area, scale[s], "idle", i);
+		}
+	for (n = 0; n < sizeof(live) / sizeof(live[0]); n++) {
+		if (live[n] && command(out, sizeof(out), "hold %s 65536 %u", ctx,
+				       live[n]))
+			printf("bench,live,%s,64,hold,%u,error,0,0\n", ctx, live[n]);
+		for (i = 0; i < reps / 2; i++) {
+			char state[32];
+
+			snprintf(state, sizeof(state), "live%u", live[n]);
+			sample("cm", ctx, 1024, state, i);
+		}
+		command(out, sizeof(out), "release");
+	}
+	/* Loaded: movable pages occupy the areas before every sample */
+	for (s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++)
+		for (i = 0; i < reps / 2; i++) {
+			load();
+			sample("cm", ctx, sizes[s], "loaded", i);
+			load();
+			sample("cma", area, sizes[s], "loaded", i);
+		}
+	for (i = 0; i < reps / 2; i++) {
+		load();
+		sample("cm", priv, 6144, "loaded", i);
+	}
+	unload();
+	/* How much of an idle reusable context movable pages really use */
+	filler_fill(&filler, "/mnt/bench-fill", 0, 64 * 1024);
+	snprintf(out, sizeof(out), "/sys/kernel/debug/cma/%s/count", ctx);
+	{
+		FILE *f = fopen(out, "r");
+		unsigned long count = 0;
+
+		if (f) {
+			if (fscanf(f, "%lu", &count) != 1)
+				count = 0;
+			fclose(f);
+		}
+		printf("bench,lent,%s,0,pressure,0,%lu,%lu,%lu\n", ctx,
+		       occupancy(ctx), count, filler.cma_free_after_kb);
+	}
+	filler_release(&filler);
+	printf("bench,done,-,0,-,0,0,0,0\n");
+	return 0;
+}
