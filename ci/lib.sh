@@ -37,5 +37,5 @@ series_patches() {
 
 # stage_line STATUS NAME SECONDS LOG: the one line a person reads per stage.
 stage_line() {
-	printf '%-4s %-10s %dm%02ds  (%s)\n' "$1" "$2" $(($3 / 60)) $(($3 % 60)) "$4"
+	printf '%-4s %-11s %dm%02ds  (%s)\n' "$1" "$2" $(($3 / 60)) $(($3 % 60)) "$4"
 }

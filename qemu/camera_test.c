@@ -5,10 +5,13 @@
  *
  *   camera-test [-d DEVICE] [-f rgb24|yuyv] [-n FRAMES] [-b BUFFERS] [-e GOT]
  *               [-o FRAME.ppm]
+ *   camera-test -z N [-d DEVICE]
  *
  * It asks for BUFFERS buffers and expects GOT of them (default: BUFFERS);
  * fewer is what a context too small for BUFFERS frames must give.  With
- * -o, the last RGB24 frame is also saved as a PPM picture.
+ * -o, the last RGB24 frame is also saved as a PPM picture.  -z sends N
+ * V4L2 ioctls with random arguments instead, then checks that the device
+ * still works and gave back its memory.
  *
  * Prints a KTAP subtest (indented by four spaces) that init nests in its
  * own report; exits 0 if every check passed.
@@ -300,6 +303,66 @@ static int bad_input_is_refused_or_adjusted(int fd)
 	return ok;
 }
 
+/* The ioctls a capture device answers, and a few it must refuse. */
+static const unsigned long fuzz_ioctls[] = {
+	VIDIOC_QUERYCAP, VIDIOC_ENUM_FMT, VIDIOC_G_FMT, VIDIOC_S_FMT,
+	VIDIOC_TRY_FMT, VIDIOC_REQBUFS, VIDIOC_QUERYBUF, VIDIOC_QBUF,
+	VIDIOC_DQBUF, VIDIOC_STREAMON, VIDIOC_STREAMOFF, VIDIOC_G_PARM,
+	VIDIOC_S_PARM, VIDIOC_ENUMINPUT, VIDIOC_G_INPUT, VIDIOC_S_INPUT,
+	VIDIOC_ENUM_FRAMESIZES, VIDIOC_ENUM_FRAMEINTERVALS, VIDIOC_CREATE_BUFS,
+	VIDIOC_PREPARE_BUF, VIDIOC_EXPBUF, VIDIOC_G_CTRL, VIDIOC_S_CTRL,
+	VIDIOC_QUERYCTRL, VIDIOC_G_STD, VIDIOC_S_SELECTION,
+};
+
+static int fuzz(int fd, unsigned int n)
+{
+	uint32_t arg[1024];
+	unsigned int i, j, nr = sizeof(fuzz_ioctls) / sizeof(fuzz_ioctls[0]);
+	unsigned int refused = 0;
+
+	srand(12345);
+	for (i = 0; i < n; i++) {
+		unsigned long req = fuzz_ioctls[rand() % nr];
+
+		for (j = 0; j < sizeof(arg) / sizeof(arg[0]); j++)
+			arg[j] = rand() % 4 ? (uint32_t)rand() : (uint32_t)(rand() % 16);
+		/* Mostly the right buffer type and memory, to get deeper */
+		if (rand() % 2) {
+			arg[0] = rand() % 2 ? 8 : 0;
+			arg[1] = V4L2_BUF_TYPE_VIDEO_CAPTURE;
+			arg[15] = V4L2_MEMORY_MMAP;
+		}
+		refused += ioctl(fd, req, arg) != 0;
+	}
+	diag("%u random ioctls, %u refused", n, refused);
+	return 1;
+}
+
+static int fuzz_run(const char *dev, unsigned int n)
+{
+	enum v4l2_buf_type type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
+	struct v4l2_requestbuffers req = {
+		.type = V4L2_BUF_TYPE_VIDEO_CAPTURE,
+		.memory = V4L2_MEMORY_MMAP,
+	};
+	unsigned long before_kb, after_kb;
+	int fd;
+
+	printf("    KTAP version 1\n    # Subtest: camera_fuzz\n    1..3\n");
+	meminfo_kb("CmaFree", &before_kb);
+	fd = open(dev, O_RDWR);
+	if (!result(fd >= 0, "device_opens"))
+		return 1;
+	result(fuzz(fd, n), "random_ioctls_survived");
+	ioctl(fd, VIDIOC_STREAMOFF, &type);
+	ioctl(fd, VIDIOC_REQBUFS, &req);
+	close(fd);
+	meminfo_kb("CmaFree", &after_kb);
+	diag("CmaFree %lu kB before, %lu kB after", before_kb, after_kb);
+	result(after_kb + 4096 >= before_kb, "no_chunk_leaked");
+	return nr_failed ? 1 : 0;
+}
+
 static uint32_t parse_format(const char *s)
 {
 	if (!strcmp(s, "rgb24"))
@@ -312,14 +375,14 @@ static uint32_t parse_format(const char *s)
 int main(int argc, char **argv)
 {
 	const char *dev = "/dev/video0";
-	unsigned int frames = 60, bufs = 8, expect = 0;
+	unsigned int frames = 60, bufs = 8, expect = 0, fuzz_n = 0;
 	uint32_t pixelformat = V4L2_PIX_FMT_RGB24;
 	struct capture c = { .fd = -1 };
 	struct filler filler;
 	unsigned long total_kb, before_kb, after_kb;
 	int opt;
 
-	while ((opt = getopt(argc, argv, "d:f:n:b:e:o:")) != -1) {
+	while ((opt = getopt(argc, argv, "d:f:n:b:e:o:z:")) != -1) {
 		switch (opt) {
 		case 'd':
 			dev = optarg;
@@ -339,10 +402,15 @@ int main(int argc, char **argv)
 		case 'o':
 			frame_file = optarg;
 			break;
+		case 'z':
+			fuzz_n = strtoul(optarg, NULL, 0);
+			break;
 		default:
 			pixelformat = 0;
 		}
 	}
+	if (fuzz_n)
+		return fuzz_run(dev, fuzz_n);
 	if (!expect)
 		expect = bufs;
 	if (!pixelformat || !frames || !bufs || bufs > MAX_BUFFERS ||

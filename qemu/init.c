@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/reboot.h>
@@ -359,6 +360,227 @@ static int check_v4l2_compliance(void)
 	return failed == 0 && WIFEXITED(status) && !WEXITSTATUS(status) ? 0 : -1;
 }
 
+/* ---- The debug kernel's runs (torture=1 on the command line) ---- */
+
+#define TORTURE_CMD "/sys/kernel/debug/cma_torture/cmd"
+
+static int torture_command(const char *cmd, char *out, size_t size)
+{
+	int fd = open(TORTURE_CMD, O_RDWR), ret = 0;
+	ssize_t n;
+
+	if (fd < 0) {
+		diag("%s: %s", TORTURE_CMD, strerror(errno));
+		return -1;
+	}
+	if (write(fd, cmd, strlen(cmd)) < 0) {
+		diag("'%s': %s", cmd, strerror(errno));
+		ret = -1;
+	}
+	n = ret ? 0 : pread(fd, out, size - 1, 0);
+	out[n > 0 ? n : 0] = '\0';
+	out[strcspn(out, "\n")] = '\0';
+	close(fd);
+	if (!ret)
+		diag("'%s': %s", cmd, out);
+	return ret;
+}
+
+/* "ops N errors 0" with N > 0 */
+static int torture_clean(const char *out)
+{
+	unsigned long ops, errors;
+
+	return sscanf(out, "ops %lu errors %lu", &ops, &errors) == 2 && ops &&
+	       !errors ? 0 : -1;
+}
+
+/* ... and "failed N" with N > 0: fault injection did hit the loop. */
+static int faults_clean(const char *out)
+{
+	unsigned long ops, errors, failed;
+
+	if (sscanf(out, "ops %lu errors %lu failed %lu", &ops, &errors,
+		   &failed) != 3 || !failed) {
+		diag("no allocation failed: fault injection did not reach the loop");
+		return -1;
+	}
+	return torture_clean(out);
+}
+
+static struct area *private_context(void)
+{
+	struct area *best = NULL;
+	int i;
+
+	for (i = 0; i < nr_areas; i++)
+		if (is_private(&areas[i]) && (!best || areas[i].count > best->count))
+			best = &areas[i];
+	return best;
+}
+
+/*
+ * A child keeps page cache and anonymous memory churning in the reusable
+ * contexts while four kernel threads use the chunk API at random on the
+ * camera's context and the private one.
+ */
+static int check_torture_under_pressure(void)
+{
+	struct area *ctx, *priv;
+	char cmd[160], out[64];
+	int status, ret;
+	pid_t child;
+
+	if (read_areas() || !(ctx = largest_reusable_context()) ||
+	    !(priv = private_context()))
+		return -1;
+	fflush(stdout);
+	child = fork();
+	if (child < 0)
+		return -1;
+	if (!child) {
+		unsigned long total_kb;
+		int round, bad = 0;
+
+		meminfo_kb("CmaTotal", &total_kb);
+		for (round = 0; round < 1000 && !bad; round++) {
+			struct filler f;
+
+			if (filler_fill(&f, "/mnt/torture-fill", total_kb / 10,
+					64 * 1024))
+				_exit(1);
+			bad = filler_verify(&f);
+			filler_release(&f);
+		}
+		_exit(bad ? 1 : 0);
+	}
+	snprintf(cmd, sizeof(cmd), "run %.63s %.63s 30", ctx->name, priv->name);
+	ret = torture_command(cmd, out, sizeof(out));
+	kill(child, SIGKILL);
+	waitpid(child, &status, 0);
+	/* The child's page cache goes with its tmpfs */
+	umount2("/mnt/torture-fill", MNT_DETACH);
+	if (WIFEXITED(status) && WEXITSTATUS(status)) {
+		diag("the filler's data changed");
+		ret = -1;
+	}
+	return ret ? ret : torture_clean(out);
+}
+
+static int fault_attr(const char *fault, const char *attr, const char *val)
+{
+	char path[128];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/kernel/debug/%s/%s", fault, attr);
+	f = fopen(path, "w");
+	if (!f || fputs(val, f) < 0 || fclose(f)) {
+		diag("%s: %s", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Fail 1 in 10 slab and page allocations (order 0 and highmem included) of
+ * the tasks marked for it, or none.  Only the torture driver marks a task,
+ * itself, while its fault loops run.
+ */
+static int fault_injection(int on)
+{
+	static const char *const faults[] = { "failslab", "fail_page_alloc" };
+	unsigned int i;
+	int ret = 0;
+
+	for (i = 0; i < 2; i++) {
+		ret |= fault_attr(faults[i], "task-filter", "Y");
+		ret |= fault_attr(faults[i], "verbose", "0");
+		ret |= fault_attr(faults[i], "interval", "1");
+		ret |= fault_attr(faults[i], "times", "-1");
+		ret |= fault_attr(faults[i], "ignore-gfp-wait", "N");
+		ret |= fault_attr(faults[i], "probability", on ? "10" : "0");
+	}
+	ret |= fault_attr("fail_page_alloc", "ignore-gfp-highmem", "N");
+	ret |= fault_attr("fail_page_alloc", "min-order", "0");
+	return ret;
+}
+
+static int check_faults_in_alloc(void)
+{
+	struct area *ctx;
+	char cmd[128], out[64];
+	int ret;
+
+	if (read_areas() || !(ctx = largest_reusable_context()))
+		return -1;
+	snprintf(cmd, sizeof(cmd), "alloc %.63s 500", ctx->name);
+	if (fault_injection(1))
+		return -1;
+	ret = torture_command(cmd, out, sizeof(out));
+	fault_injection(0);
+	return ret ? ret : faults_clean(out);
+}
+
+static int check_faults_in_create_destroy(void)
+{
+	struct area *priv;
+	char cmd[128], out[64];
+	int ret;
+
+	if (read_areas() || !(priv = private_context()))
+		return -1;
+	snprintf(cmd, sizeof(cmd), "recreate %.63s 40", priv->name);
+	if (fault_injection(1))
+		return -1;
+	ret = torture_command(cmd, out, sizeof(out));
+	fault_injection(0);
+	if (!ret && (read_areas() || !private_context() ||
+		     strcmp(private_context()->name, priv->name))) {
+		diag("the private context did not come back");
+		ret = -1;
+	}
+	return ret ? ret : faults_clean(out);
+}
+
+/* Random ioctls on the camera, then it must still give back its memory. */
+static int check_camera_fuzz(void)
+{
+	char *const argv[] = { "/bin/camera-test", "-z", "3000", NULL };
+
+	return run(argv);
+}
+
+/* kmemleak, scanned twice as its documentation advises: no leak at all. */
+static int check_kmemleak(void)
+{
+	char line[256];
+	int leaks = 0, i;
+	FILE *f;
+
+	for (i = 0; i < 2; i++)
+		if (fault_attr(".", "kmemleak", "scan"))
+			return -1;
+	f = fopen("/sys/kernel/debug/kmemleak", "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = '\0';
+		diag("kmemleak: %s", line);
+		leaks += !strncmp(line, "unreferenced object", 19);
+	}
+	fclose(f);
+	diag("kmemleak: %d leaks", leaks);
+	return leaks ? -1 : 0;
+}
+
+static const struct check debug_checks[] = {
+	{ "torture_under_pressure", check_torture_under_pressure },
+	{ "faults_in_alloc", check_faults_in_alloc },
+	{ "faults_in_create_destroy", check_faults_in_create_destroy },
+	{ "camera_fuzz", check_camera_fuzz },
+	{ "kmemleak", check_kmemleak },
+};
+
 static const struct check checks[] = {
 	{ "cma_areas_listed", check_areas_listed },
 	{ "cmatotal_counts_reusable_areas", check_cmatotal_counts_reusable_areas },
@@ -406,9 +628,11 @@ static int run_bench(void)
 	return run(argv);
 }
 
+#define NR_CHECKS (sizeof(checks) / sizeof(checks[0]))
+
 int main(void)
 {
-	unsigned int i, n = sizeof(checks) / sizeof(checks[0]);
+	unsigned int i, n = NR_CHECKS;
 	int failed = 0;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -424,17 +648,20 @@ int main(void)
 		sync();
 		reboot(RB_POWER_OFF);
 	}
+	if (getenv("torture"))
+		n += sizeof(debug_checks) / sizeof(debug_checks[0]);
 	printf("KTAP version 1\n1..%u\n", n);
 	for (i = 0; i < n; i++) {
-		int ret = checks[i].run();
+		const struct check *c = i < NR_CHECKS ? &checks[i] :
+					&debug_checks[i - NR_CHECKS];
+		int ret = c->run();
 
 		if (ret > 0) {
-			printf("ok %u %s # SKIP\n", i + 1, checks[i].name);
+			printf("ok %u %s # SKIP\n", i + 1, c->name);
 			continue;
 		}
 		failed += ret != 0;
-		printf("%s %u %s\n", ret ? "not ok" : "ok", i + 1,
-		       checks[i].name);
+		printf("%s %u %s\n", ret ? "not ok" : "ok", i + 1, c->name);
 	}
 	printf("cma-init: done, %d failed\n", failed);
 	fflush(stdout);
