@@ -177,11 +177,15 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 
 	bench_memcpy(reps);
-	/* Idle: side by side, alternating, for each size */
+	/*
+	 * Idle: side by side, alternating, for each size; cm_alloc() on the
+	 * in-tree area too, which tells the API's cost from the area's.
+	 */
 	for (s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++)
 		for (i = 0; i < reps; i++) {
 			sample("cm", ctx, sizes[s], "idle", i);
 			sample("cma", area, sizes[s], "idle", i);
+			sample("cm", area, sizes[s], "idle", i);
 		}
 	for (i = 0; i < reps; i++)
 		sample("cm", priv, 6144, "idle", i);
