@@ -536,7 +536,11 @@ static int check_faults_in_create_destroy(void)
 	fault_injection(0);
 	if (!ret && (read_areas() || !private_context() ||
 		     strcmp(private_context()->name, priv->name))) {
-		diag("the private context did not come back");
+		int i;
+
+		diag("the private context did not come back; areas now:");
+		for (i = 0; i < nr_areas; i++)
+			diag("  %s: %lu pages", areas[i].name, areas[i].count);
 		ret = -1;
 	}
 	return ret ? ret : faults_clean(out);
