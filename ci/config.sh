@@ -19,6 +19,7 @@ KDEFCONFIG=vexpress_defconfig
 QEMU_MACHINE=vexpress-a9
 QEMU_DTB=vexpress-v2p-ca9.dtb
 QEMU_MEM=1024M
+QEMU_CPU=cortex-a9
 
 # Every cache lives here, outside the clone.  Override with CMA_CACHE.
 CMA_CACHE=${CMA_CACHE:-$HOME/.cache/cma-contexts}
@@ -49,3 +50,4 @@ export PATH
 # Debian armhf packages unpacked for the guest (ci/armhf-tools).
 ARMHF_TOOLS="v4l-utils:armhf"
 ARMHF_ROOT=$CMA_CACHE/armhf/root
+LAVA_DIR=$CMA_CACHE/lava                # lava-server device-type templates
