@@ -8,7 +8,10 @@
  *   camera-test -z N [-d DEVICE]
  *
  * It asks for BUFFERS buffers and expects GOT of them (default: BUFFERS);
- * fewer is what a context too small for BUFFERS frames must give.  With
+ * fewer is what a context too small for BUFFERS frames must give.  Every
+ * buffer is also exported as a dma-buf (VIDIOC_EXPBUF) and mapped through
+ * it: each frame must read the same there, and an exported buffer must
+ * outlive the queue until its dma-buf is closed.  With
  * -o, the last RGB24 frame is also saved as a PPM picture.  -z sends N
  * V4L2 ioctls with random arguments instead, then checks that the device
  * still works and gave back its memory.
@@ -26,6 +29,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <unistd.h>
+#include <linux/dma-buf.h>
 #include <linux/videodev2.h>
 
 #include "filler.h"
@@ -38,7 +42,10 @@ struct capture {
 	unsigned int nr_bufs;
 	void *map[MAX_BUFFERS];
 	size_t len[MAX_BUFFERS];
-	unsigned long cma_free_kb;
+	int dmabuf[MAX_BUFFERS];		/* VIDIOC_EXPBUF's fds, or -1 */
+	void *dmap[MAX_BUFFERS];		/* their mappings */
+	unsigned int last_index;		/* the last frame dequeued */
+	uint32_t last_sequence;
 };
 
 static int nr_tests, nr_failed;
@@ -151,6 +158,83 @@ static int request_buffers(struct capture *c, unsigned int count,
 	return c->nr_bufs == expect;
 }
 
+static int expbuf(int fd, unsigned int type, unsigned int index,
+		  unsigned int plane, unsigned int flags)
+{
+	struct v4l2_exportbuffer e = {
+		.type = type, .index = index, .plane = plane, .flags = flags,
+	};
+
+	return ioctl(fd, VIDIOC_EXPBUF, &e) ? -errno : e.fd;
+}
+
+/*
+ * Export every buffer as a dma-buf and map it; a bad index, plane, type or
+ * flags must be -EINVAL.
+ */
+static int export_buffers(struct capture *c)
+{
+	const unsigned int cap = V4L2_BUF_TYPE_VIDEO_CAPTURE;
+	unsigned int i;
+	int ok = 1;
+
+	if (expbuf(c->fd, cap, c->nr_bufs, 0, O_RDONLY) != -EINVAL ||
+	    expbuf(c->fd, cap, 0, 1, O_RDONLY) != -EINVAL ||
+	    expbuf(c->fd, V4L2_BUF_TYPE_VIDEO_OUTPUT, 0, 0, O_RDONLY) != -EINVAL ||
+	    expbuf(c->fd, cap, 0, 0, O_RDONLY | O_APPEND) != -EINVAL) {
+		diag("VIDIOC_EXPBUF took a bad index, plane, type or flags");
+		ok = 0;
+	}
+	for (i = 0; i < c->nr_bufs; i++) {
+		c->dmabuf[i] = expbuf(c->fd, cap, i, 0, O_RDONLY | O_CLOEXEC);
+		if (c->dmabuf[i] < 0) {
+			diag("VIDIOC_EXPBUF of buffer %u: %s", i,
+			     strerror(-c->dmabuf[i]));
+			return 0;
+		}
+		c->dmap[i] = mmap(NULL, c->len[i], PROT_READ, MAP_SHARED,
+				  c->dmabuf[i], 0);
+		if (c->dmap[i] == MAP_FAILED) {
+			c->dmap[i] = NULL;
+			diag("mmap of dma-buf %u: %s", i, strerror(errno));
+			return 0;
+		}
+	}
+	return ok;
+}
+
+/* Check a frame through its dma-buf, inside a CPU access window. */
+static int dmabuf_frame_ok(struct capture *c, unsigned int i, uint32_t seq)
+{
+	struct dma_buf_sync sync = {
+		.flags = DMA_BUF_SYNC_START | DMA_BUF_SYNC_READ,
+	};
+	int ok;
+
+	if (c->dmabuf[i] < 0 || !c->dmap[i])
+		return 0;
+	if (xioctl(c->dmabuf[i], DMA_BUF_IOCTL_SYNC, &sync, "DMA_BUF_IOCTL_SYNC"))
+		return 0;
+	ok = frame_ok(c->dmap[i], &c->fmt.fmt.pix, seq);
+	sync.flags = DMA_BUF_SYNC_END | DMA_BUF_SYNC_READ;
+	return !xioctl(c->dmabuf[i], DMA_BUF_IOCTL_SYNC, &sync,
+		       "DMA_BUF_IOCTL_SYNC") && ok;
+}
+
+static void close_dmabufs(struct capture *c)
+{
+	unsigned int i;
+
+	for (i = 0; i < MAX_BUFFERS; i++) {
+		if (c->dmap[i])
+			munmap(c->dmap[i], c->len[i]);
+		if (c->dmabuf[i] >= 0)
+			close(c->dmabuf[i]);
+		c->dmap[i] = NULL;
+		c->dmabuf[i] = -1;
+	}
+}
+
 /* Save a frame as a binary PPM (RGB24 only). */
 static void save_frame(const void *p, const struct v4l2_pix_format *pix)
 {
@@ -188,7 +272,7 @@ static void save_frame(const void *p, const struct v4l2_pix_format *pix)
 static void stream(struct capture *c, unsigned int frames)
 {
 	enum v4l2_buf_type type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
-	unsigned int n, bad = 0, dropped = 0;
+	unsigned int n, bad = 0, bad_dmabuf = 0, dropped = 0;
 	long long last = -1;
 	int seq_ok = 1;
 
@@ -216,16 +300,21 @@ static void stream(struct capture *c, unsigned int frames)
 		if (b.bytesused != c->fmt.fmt.pix.sizeimage ||
 		    !frame_ok(c->map[b.index], &c->fmt.fmt.pix, b.sequence))
 			bad++;
+		if (!dmabuf_frame_ok(c, b.index, b.sequence))
+			bad_dmabuf++;
+		c->last_index = b.index;
+		c->last_sequence = b.sequence;
 		if (n == frames - 1)
 			save_frame(c->map[b.index], &c->fmt.fmt.pix);
 		if (xioctl(c->fd, VIDIOC_QBUF, &b, "VIDIOC_QBUF"))
 			break;
 	}
-	diag("%u frames captured, %u bad, %u dropped by the sensor", n, bad,
-	     dropped);
+	diag("%u frames captured, %u bad, %u bad through their dma-buf, %u dropped by the sensor",
+	     n, bad, bad_dmabuf, dropped);
 	result(n == frames, "frames_captured");
 	result(n == frames && !bad, "every_pixel_of_every_frame_correct");
 	result(n == frames && seq_ok, "sequence_numbers_increase");
+	result(n == frames && !bad_dmabuf, "dmabuf_shows_every_frame");
 	result(!xioctl(c->fd, VIDIOC_STREAMOFF, &type, "VIDIOC_STREAMOFF"),
 	       "streamoff");
 }
@@ -346,7 +435,7 @@ static int fuzz_run(const char *dev, unsigned int n)
 		.memory = V4L2_MEMORY_MMAP,
 	};
 	unsigned long before_kb, after_kb;
-	int fd;
+	int fd, other;
 
 	printf("    KTAP version 1\n    # Subtest: camera_fuzz\n    1..3\n");
 	meminfo_kb("CmaFree", &before_kb);
@@ -357,6 +446,9 @@ static int fuzz_run(const char *dev, unsigned int n)
 	ioctl(fd, VIDIOC_STREAMOFF, &type);
 	ioctl(fd, VIDIOC_REQBUFS, &req);
 	close(fd);
+	/* Random VIDIOC_EXPBUFs left dma-buf fds that hold their chunks */
+	for (other = fd + 1; other < 1024; other++)
+		close(other);
 	meminfo_kb("CmaFree", &after_kb);
 	diag("CmaFree %lu kB before, %lu kB after", before_kb, after_kb);
 	result(after_kb + 4096 >= before_kb, "no_chunk_leaked");
@@ -379,8 +471,9 @@ int main(int argc, char **argv)
 	uint32_t pixelformat = V4L2_PIX_FMT_RGB24;
 	struct capture c = { .fd = -1 };
 	struct filler filler;
-	unsigned long total_kb, before_kb, after_kb;
-	int opt;
+	unsigned long total_kb, before_kb, held_kb, exported_kb, after_kb;
+	unsigned int i;
+	int opt, outlive;
 
 	while ((opt = getopt(argc, argv, "d:f:n:b:e:o:z:")) != -1) {
 		switch (opt) {
@@ -420,7 +513,9 @@ int main(int argc, char **argv)
 		return 2;
 	}
 
-	printf("    KTAP version 1\n    # Subtest: camera\n    1..13\n");
+	for (i = 0; i < MAX_BUFFERS; i++)
+		c.dmabuf[i] = -1;
+	printf("    KTAP version 1\n    # Subtest: camera\n    1..16\n");
 	c.fd = open(dev, O_RDWR);
 	if (!result(c.fd >= 0, "device_opens")) {
 		diag("%s: %s", dev, strerror(errno));
@@ -435,12 +530,14 @@ int main(int argc, char **argv)
 	       "context_occupied_by_movable_pages");
 	result(set_format(&c, pixelformat), "format_set_1920x1080");
 	result(request_buffers(&c, bufs, expect), "buffers_allocated_from_context");
+	result(c.nr_bufs && export_buffers(&c), "buffers_exported_as_dmabuf");
 	if (c.nr_bufs) {
 		stream(&c, frames);
 	} else {
 		const char *skipped[] = { "streamon", "frames_captured",
 			"every_pixel_of_every_frame_correct",
-			"sequence_numbers_increase", "streamoff" };
+			"sequence_numbers_increase", "dmabuf_shows_every_frame",
+			"streamoff" };
 		unsigned int i;
 
 		for (i = 0; i < sizeof(skipped) / sizeof(skipped[0]); i++)
@@ -448,9 +545,18 @@ int main(int argc, char **argv)
 	}
 	release(&c);
 	close(c.fd);
+	/* The queue is gone; the exported buffers must not be */
+	outlive = c.nr_bufs && dmabuf_frame_ok(&c, c.last_index, c.last_sequence);
 	result(filler_verify(&filler) == 0 && filler.nr_anon + filler.nr_files,
 	       "filler_intact");
 	filler_release(&filler);
+	meminfo_kb("CmaFree", &held_kb);
+	exported_kb = c.nr_bufs * (unsigned long)c.len[0] / 1024;
+	diag("CmaFree with the dma-bufs still open: %lu kB (%lu kB exported)",
+	     held_kb, exported_kb);
+	result(outlive && held_kb + exported_kb * 9 / 10 <= before_kb,
+	       "exported_buffers_outlive_the_queue");
+	close_dmabufs(&c);
 	meminfo_kb("CmaFree", &after_kb);
 	diag("CmaFree: %lu kB before, %lu kB with the filler, %lu kB after",
 	     before_kb, filler.cma_free_after_kb, after_kb);
