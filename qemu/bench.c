@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "debugfs_cmd.h"
 #include "filler.h"
 
 #define CMD "/sys/kernel/debug/cma_bench/cmd"
@@ -29,36 +30,11 @@
 static struct filler filler;
 static int filler_on;
 
-/* One command; its result line in out.  0, or -errno of the write. */
-static int command(char *out, size_t size, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int command(char *out, size_t size, const char *fmt, ...)
-{
-	char line[128];
-	va_list ap;
-	ssize_t n;
-	int fd, ret = 0;
-
-	va_start(ap, fmt);
-	vsnprintf(line, sizeof(line), fmt, ap);
-	va_end(ap);
-	fd = open(CMD, O_RDWR);
-	if (fd < 0)
-		return -errno;
-	if (write(fd, line, strlen(line)) < 0)
-		ret = -errno;
-	n = ret ? 0 : pread(fd, out, size - 1, 0);
-	out[n > 0 ? n : 0] = '\0';
-	close(fd);
-	return ret;
-}
-
 static unsigned long occupancy(const char *area)
 {
 	char out[64];
 
-	if (command(out, sizeof(out), "occupancy %s", area))
+	if (debugfs_command(CMD, out, sizeof(out), "occupancy %s", area))
 		return 0;
 	return strtoul(out, NULL, 10);
 }
@@ -98,7 +74,7 @@ static void sample(const char *what, const char *area, unsigned long kb,
 	char out[64];
 	int ret;
 
-	ret = command(out, sizeof(out), "%s %s %lu", what, area, kb * 1024);
+	ret = debugfs_command(CMD, out, sizeof(out), "%s %s %lu", what, area, kb * 1024);
 	if (ret) {
 		printf("bench,%s,%s,%lu,%s,%d,error,%d,%lu\n", what, area, kb,
 		       state, rep, ret, used);
@@ -196,7 +172,7 @@ int main(int argc, char **argv)
 			sample("cma", area, scale[s], "idle", i);
 		}
 	for (n = 0; n < sizeof(live) / sizeof(live[0]); n++) {
-		if (live[n] && command(out, sizeof(out), "hold %s 65536 %u", ctx,
+		if (live[n] && debugfs_command(CMD, out, sizeof(out), "hold %s 65536 %u", ctx,
 				       live[n]))
 			printf("bench,live,%s,64,hold,%u,error,0,0\n", ctx, live[n]);
 		for (i = 0; i < reps / 2; i++) {
@@ -205,7 +181,7 @@ int main(int argc, char **argv)
 			snprintf(state, sizeof(state), "live%u", live[n]);
 			sample("cm", ctx, 1024, state, i);
 		}
-		command(out, sizeof(out), "release");
+		debugfs_command(CMD, out, sizeof(out), "release");
 	}
 	/* Loaded: movable pages occupy the areas before every sample */
 	for (s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++)

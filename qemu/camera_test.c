@@ -10,8 +10,10 @@
  * It asks for BUFFERS buffers and expects GOT of them (default: BUFFERS);
  * fewer is what a context too small for BUFFERS frames must give.  Every
  * buffer is also exported as a dma-buf (VIDIOC_EXPBUF) and mapped through
- * it: each frame must read the same there, and an exported buffer must
- * outlive the queue until its dma-buf is closed.  With
+ * it: each frame must read the same there, a device must see the last
+ * one as a single DMA segment of CMA memory with the same bytes (the
+ * import command of /sys/kernel/debug/cma_torture/cmd), and an exported
+ * buffer must outlive the queue until its dma-buf is closed.  With
  * -o, the last RGB24 frame is also saved as a PPM picture.  -z sends N
  * V4L2 ioctls with random arguments instead, then checks that the device
  * still works and gave back its memory.
@@ -32,9 +34,11 @@
 #include <linux/dma-buf.h>
 #include <linux/videodev2.h>
 
+#include "debugfs_cmd.h"
 #include "filler.h"
 
 #define MAX_BUFFERS 32
+#define TORTURE "/sys/kernel/debug/cma_torture/cmd"
 
 struct capture {
 	int fd;
@@ -219,6 +223,61 @@ static int dmabuf_frame_ok(struct capture *c, unsigned int i, uint32_t seq)
 	sync.flags = DMA_BUF_SYNC_END | DMA_BUF_SYNC_READ;
 	return !xioctl(c->dmabuf[i], DMA_BUF_IOCTL_SYNC, &sync,
 		       "DMA_BUF_IOCTL_SYNC") && ok;
+}
+
+static uint32_t fnv1a(const uint8_t *p, size_t len)
+{
+	uint32_t h = 2166136261u;
+
+	while (len--)
+		h = (h ^ *p++) * 16777619u;
+	return h;
+}
+
+/*
+ * A device importing the last frame's dma-buf gets one DMA segment that
+ * covers the whole chunk, in a CMA area, with the bytes user space reads;
+ * bad descriptors and sizes are refused.
+ */
+static int dmabuf_imports_as_one_segment(struct capture *c)
+{
+	size_t bytes = c->fmt.fmt.pix.sizeimage, page = 4096;
+	unsigned int i = c->last_index, segments, len;
+	char out[128], area[64];
+	uint32_t hash;
+	int ok = 1, ret;
+
+	if (c->dmabuf[i] < 0)
+		return 0;
+	ret = debugfs_command(TORTURE, out, sizeof(out), "import %d %zu",
+			      c->dmabuf[i], bytes);
+	if (ret || sscanf(out, "segments %u bytes %u area %63s hash %x",
+			  &segments, &len, area, &hash) != 4) {
+		diag("import of dma-buf %u: %s, '%s'", i, strerror(-ret), out);
+		return 0;
+	}
+	diag("a device sees dma-buf %u as: %s", i, out);
+	if (segments != 1 || len != (c->len[i] + page - 1) / page * page ||
+	    strncmp(area, "reusable-", 9) ||
+	    hash != fnv1a(c->map[i], bytes)) {
+		diag("expected 1 segment of %zu bytes in a reusable context, hash %08x",
+		     (c->len[i] + page - 1) / page * page,
+		     fnv1a(c->map[i], bytes));
+		ok = 0;
+	}
+	if (debugfs_command(TORTURE, out, sizeof(out), "import %d %zu", c->fd,
+			    bytes) != -EINVAL) {
+		diag("a video device fd was imported as a dma-buf");
+		ok = 0;
+	}
+	if (debugfs_command(TORTURE, out, sizeof(out), "import %d %zu",
+			    c->dmabuf[i], c->len[i] + 2 * page) != -EINVAL ||
+	    debugfs_command(TORTURE, out, sizeof(out), "import 999 4096") !=
+	    -EBADF) {
+		diag("import took a size past the buffer or a closed fd");
+		ok = 0;
+	}
+	return ok;
 }
 
 static void close_dmabufs(struct capture *c)
@@ -515,7 +574,7 @@ int main(int argc, char **argv)
 
 	for (i = 0; i < MAX_BUFFERS; i++)
 		c.dmabuf[i] = -1;
-	printf("    KTAP version 1\n    # Subtest: camera\n    1..16\n");
+	printf("    KTAP version 1\n    # Subtest: camera\n    1..17\n");
 	c.fd = open(dev, O_RDWR);
 	if (!result(c.fd >= 0, "device_opens")) {
 		diag("%s: %s", dev, strerror(errno));
@@ -543,6 +602,8 @@ int main(int argc, char **argv)
 		for (i = 0; i < sizeof(skipped) / sizeof(skipped[0]); i++)
 			result(0, skipped[i]);
 	}
+	result(c.nr_bufs && dmabuf_imports_as_one_segment(&c),
+	       "dmabuf_imports_as_one_segment");
 	release(&c);
 	close(c.fd);
 	/* The queue is gone; the exported buffers must not be */

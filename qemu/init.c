@@ -16,13 +16,20 @@
 #include <stdlib.h>
 #include <string.h>
 #include <signal.h>
+#include <sys/klog.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/reboot.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include "filler.h"
 #include <unistd.h>
+
+#include "debugfs_cmd.h"
+#include "filler.h"
+
+/* syslog(2): the console prints messages of a level below this one */
+#define SYSLOG_ACTION_CONSOLE_LEVEL	8
+#define CONSOLE_LEVEL_WARNINGS		5	/* KERN_WARNING is 4 */
 
 #define DEBUGFS_CMA "/sys/kernel/debug/cma"
 
@@ -366,24 +373,10 @@ static int check_v4l2_compliance(void)
 
 static int torture_command(const char *cmd, char *out, size_t size)
 {
-	int fd = open(TORTURE_CMD, O_RDWR), ret = 0;
-	ssize_t n;
+	int ret = debugfs_command(TORTURE_CMD, out, size, "%s", cmd);
 
-	if (fd < 0) {
-		diag("%s: %s", TORTURE_CMD, strerror(errno));
-		return -1;
-	}
-	if (write(fd, cmd, strlen(cmd)) < 0) {
-		diag("'%s': %s", cmd, strerror(errno));
-		ret = -1;
-	}
-	n = ret ? 0 : pread(fd, out, size - 1, 0);
-	out[n > 0 ? n : 0] = '\0';
-	out[strcspn(out, "\n")] = '\0';
-	close(fd);
-	if (!ret)
-		diag("'%s': %s", cmd, out);
-	return ret;
+	diag("'%s': %s", cmd, ret ? strerror(-ret) : out);
+	return ret ? -1 : 0;
 }
 
 /* "ops N errors 0" with N > 0 */
@@ -643,7 +636,7 @@ static int run_bench(void)
 int main(void)
 {
 	unsigned int i, n = NR_CHECKS;
-	int failed = 0;
+	int failed = 0, err;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	mount_fs("proc", "/proc");
@@ -651,7 +644,16 @@ int main(void)
 	mount_fs("debugfs", "/sys/kernel/debug");
 	mount_fs("devtmpfs", "/dev");
 
+	/*
+	 * The console carries this report: keep kernel messages below warning
+	 * level (a late device probe, say) from landing in the middle of its
+	 * lines.  Warnings and errors still show.
+	 */
+	err = klogctl(SYSLOG_ACTION_CONSOLE_LEVEL, NULL,
+		      CONSOLE_LEVEL_WARNINGS) ? errno : 0;
 	printf("cma-init: start\n");
+	if (err)
+		diag("console log level: %s", strerror(err));
 	if (getenv("bench")) {
 		printf("cma-init: done, bench %s\n", run_bench() ? "failed" : "ran");
 		fflush(stdout);
@@ -673,7 +675,7 @@ int main(void)
 		failed += ret != 0;
 		printf("%s %u %s\n", ret ? "not ok" : "ok", i + 1, c->name);
 	}
-	printf("cma-init: done, %d failed\n", failed);
+	printf("cma-init: done, %u checks, %d failed\n", n, failed);
 	fflush(stdout);
 	sync();
 	reboot(RB_POWER_OFF);
