@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034 # sourced: the scripts use these
 # Shared settings for every ci/ script: the one place that names versions,
 # checksums, paths and the project's identity.  Sourced, not executed.
 

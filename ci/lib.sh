@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Helpers shared by the ci/ scripts.  Sourced after config.sh.
 
 # die MESSAGE...: say what failed and stop.
