@@ -17,10 +17,8 @@ ARCH=arm
 CROSS_COMPILE=arm-linux-gnueabihf-
 export ARCH CROSS_COMPILE
 KDEFCONFIG=vexpress_defconfig
-QEMU_MACHINE=vexpress-a9	# the default; ci/boot -m vexpress-a15 for the A15 tile
-QEMU_DTB=vexpress-v2p-ca9.dtb
-QEMU_MEM=1024M
-QEMU_CPU=cortex-a9
+QEMU_MACHINE=vexpress-a9	# the default; -m vexpress-a15 for the A15 tile
+QEMU_MEM=1024M			# (device tree and CPU of each: lib.sh)
 
 # Every cache lives here, outside the clone.  Override with CMA_CACHE.
 CMA_CACHE=${CMA_CACHE:-$HOME/.cache/cma-contexts}

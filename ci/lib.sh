@@ -41,12 +41,20 @@ stage_line() {
 	printf '%-4s %-11s %dm%02ds  (%s)\n' "$1" "$2" $(($3 / 60)) $(($3 % 60)) "$4"
 }
 
-# qemu_dtb MACHINE: the device tree a QEMU vexpress machine boots with;
-# fails for a machine the project does not boot.
+# qemu_dtb MACHINE, qemu_cpu MACHINE: the device tree a QEMU vexpress
+# machine boots with, and its CPU; both fail for a machine the project
+# does not boot.
 qemu_dtb() {
 	case $1 in
 	vexpress-a9) echo vexpress-v2p-ca9.dtb ;;
 	vexpress-a15) echo vexpress-v2p-ca15-tc1.dtb ;;
+	*) return 1 ;;
+	esac
+}
+qemu_cpu() {
+	case $1 in
+	vexpress-a9) echo cortex-a9 ;;
+	vexpress-a15) echo cortex-a15 ;;
 	*) return 1 ;;
 	esac
 }
