@@ -363,8 +363,11 @@ static void stream(struct capture *c, unsigned int frames)
 			bad_dmabuf++;
 		c->last_index = b.index;
 		c->last_sequence = b.sequence;
-		if (n == frames - 1)
+		if (n == frames - 1) {
+			/* The application keeps the last frame: not queued again */
 			save_frame(c->map[b.index], &c->fmt.fmt.pix);
+			continue;
+		}
 		if (xioctl(c->fd, VIDIOC_QBUF, &b, "VIDIOC_QBUF"))
 			break;
 	}
