@@ -13,9 +13,6 @@
  *
  *   cma-bench -c CONTEXT -p PRIVATE -a AREA [-r REPS]
  */
-#include <errno.h>
-#include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
