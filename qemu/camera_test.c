@@ -207,6 +207,36 @@ static int export_buffers(struct capture *c)
 	return ok;
 }
 
+/*
+ * Before streaming, a buffer holds nothing but zeroes, through the
+ * camera's mapping and the dma-buf's alike: its chunk was taken from pages
+ * that page cache, anonymous memory or earlier buffers had filled.
+ */
+static int buffers_hold_no_stale_data(struct capture *c)
+{
+	unsigned int i, stale = 0;
+	size_t off;
+
+	for (i = 0; i < c->nr_bufs; i++) {
+		const uint8_t *maps[2] = { c->map[i], c->dmap[i] };
+		unsigned int m;
+
+		for (m = 0; m < 2; m++) {
+			if (!maps[m])
+				return 0;
+			for (off = 0; off < c->len[i] && !maps[m][off]; off++)
+				;
+			if (off < c->len[i]) {
+				diag("buffer %u (%s): byte %zu is 0x%02x, not 0",
+				     i, m ? "dma-buf" : "mmap", off, maps[m][off]);
+				stale++;
+				break;
+			}
+		}
+	}
+	return !stale;
+}
+
 /* Check a frame through its dma-buf, inside a CPU access window. */
 static int dmabuf_frame_ok(struct capture *c, unsigned int i, uint32_t seq)
 {
@@ -242,10 +272,10 @@ static uint32_t fnv1a(const uint8_t *p, size_t len)
 static int dmabuf_imports_as_one_segment(struct capture *c)
 {
 	size_t bytes = c->fmt.fmt.pix.sizeimage, page = 4096;
-	unsigned int i = c->last_index, segments, len;
+	unsigned int i = c->last_index, segments, len, longest;
 	char out[128], area[64];
 	uint32_t hash;
-	int ok = 1, ret;
+	int ok = 1, ret, contiguous;
 
 	if (c->dmabuf[i] < 0)
 		return 0;
@@ -263,6 +293,18 @@ static int dmabuf_imports_as_one_segment(struct capture *c)
 		diag("expected 1 segment of %zu bytes in a reusable context, hash %08x",
 		     (c->len[i] + page - 1) / page * page,
 		     fnv1a(c->map[i], bytes));
+		ok = 0;
+	}
+	/* A device that takes 64 KiB a segment: as many, back to back */
+	ret = debugfs_command(TORTURE, out, sizeof(out), "import %d %zu 65536",
+			      c->dmabuf[i], bytes);
+	if (ret || sscanf(out, "segments %u bytes %u area %63s hash %x longest %u contiguous %d",
+			  &segments, &len, area, &hash, &longest,
+			  &contiguous) != 6 ||
+	    segments != (c->len[i] + 65535) / 65536 ||
+	    len != (c->len[i] + page - 1) / page * page || longest > 65536 ||
+	    !contiguous || hash != fnv1a(c->map[i], bytes)) {
+		diag("import with 64 KiB segments: %s, '%s'", strerror(-ret), out);
 		ok = 0;
 	}
 	if (debugfs_command(TORTURE, out, sizeof(out), "import %d %zu", c->fd,
@@ -577,7 +619,7 @@ int main(int argc, char **argv)
 
 	for (i = 0; i < MAX_BUFFERS; i++)
 		c.dmabuf[i] = -1;
-	printf("    KTAP version 1\n    # Subtest: camera\n    1..17\n");
+	printf("    KTAP version 1\n    # Subtest: camera\n    1..18\n");
 	c.fd = open(dev, O_RDWR);
 	if (!result(c.fd >= 0, "device_opens")) {
 		diag("%s: %s", dev, strerror(errno));
@@ -593,6 +635,8 @@ int main(int argc, char **argv)
 	result(set_format(&c, pixelformat), "format_set_1920x1080");
 	result(request_buffers(&c, bufs, expect), "buffers_allocated_from_context");
 	result(c.nr_bufs && export_buffers(&c), "buffers_exported_as_dmabuf");
+	result(c.nr_bufs && buffers_hold_no_stale_data(&c),
+	       "buffers_hold_no_stale_data");
 	if (c.nr_bufs) {
 		stream(&c, frames);
 	} else {

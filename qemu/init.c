@@ -545,6 +545,71 @@ static int check_faults_in_create_destroy(void)
 	return -1;
 }
 
+/*
+ * Two debugfs commands on one context at once: a child loops cma_bench's
+ * "cma" (look the private context up by name, allocate from it, free)
+ * while the torture driver destroys it and creates it again.  A lookup
+ * holds the context, so a destroy waits for it, and no lookup may use a
+ * destroyed context or its reused slot (KASAN would report it).  The
+ * child's lookups may find no context, between a destroy and a create.
+ */
+static int bench_lookups_until_eof(const char *name, int stop_fd)
+{
+	unsigned long ops = 0, found = 0, gone = 0, bad = 0;
+	char out[64], c;
+	int ret;
+
+	fcntl(stop_fd, F_SETFL, O_NONBLOCK);
+	while (read(stop_fd, &c, 1) < 0 && errno == EAGAIN) {
+		ret = debugfs_command("/sys/kernel/debug/cma_bench/cmd", out,
+				      sizeof(out), "cma %s 65536", name);
+		ops++;
+		if (!ret)
+			found++;
+		else if (ret == -ENOENT)
+			gone++;
+		else if (bad++ < 5)
+			diag("bench 'cma %s': %s", name, strerror(-ret));
+	}
+	diag("bench lookups: %lu, %lu found the context, %lu did not, %lu failed",
+	     ops, found, gone, bad);
+	return found && !bad ? 0 : 1;
+}
+
+static int check_recreate_while_looked_up(void)
+{
+	char cmd[128], name[64], out[64];
+	int pipefd[2], status, ret;
+	struct area *priv;
+	pid_t pid;
+
+	if (read_areas() || !(priv = private_context()) || pipe(pipefd))
+		return -1;
+	snprintf(name, sizeof(name), "%.63s", priv->name);
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (!pid) {
+		close(pipefd[1]);
+		_exit(bench_lookups_until_eof(name, pipefd[0]));
+	}
+	close(pipefd[0]);
+	usleep(100000);
+	snprintf(cmd, sizeof(cmd), "recreate %s 40", name);
+	ret = torture_command(cmd, out, sizeof(out));
+	ret = ret ? ret : torture_clean(out);
+	close(pipefd[1]);
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+	    WEXITSTATUS(status))
+		ret = -1;
+	priv = read_areas() ? NULL : private_context();
+	if (!priv || strcmp(priv->name, name)) {
+		diag("the private context %s did not come back", name);
+		ret = -1;
+	}
+	return ret;
+}
+
 /* Random ioctls on the camera, then it must still give back its memory. */
 static int check_camera_fuzz(void)
 {
@@ -580,6 +645,7 @@ static const struct check debug_checks[] = {
 	{ "torture_under_pressure", check_torture_under_pressure },
 	{ "faults_in_alloc", check_faults_in_alloc },
 	{ "faults_in_create_destroy", check_faults_in_create_destroy },
+	{ "recreate_while_looked_up", check_recreate_while_looked_up },
 	{ "camera_fuzz", check_camera_fuzz },
 	{ "kmemleak", check_kmemleak },
 };
