@@ -169,17 +169,27 @@ static int check_areas_listed(void)
 	return nr_areas ? 0 : -1;
 }
 
-/* CmaTotal counts the reusable areas and contexts, not the private ones. */
+/*
+ * CmaTotal counts the reusable areas and contexts, not the private ones.
+ * MemTotal counts the reusable ones too: MemTotal plus the private areas
+ * is the same in every boot of a machine, whatever its regions, which
+ * ci/test compares across boots ("memory: ...").
+ */
 static int check_cmatotal_counts_reusable_areas(void)
 {
-	unsigned long total_kb, pages = 0;
+	unsigned long total_kb, mem_kb, pages = 0, private = 0;
 	int i;
 
-	if (meminfo_kb("CmaTotal", &total_kb) || read_areas())
+	if (meminfo_kb("CmaTotal", &total_kb) || meminfo_kb("MemTotal", &mem_kb) ||
+	    read_areas())
 		return -1;
 	for (i = 0; i < nr_areas; i++)
 		if (!is_private(&areas[i]))
 			pages += areas[i].count;
+		else
+			private += areas[i].count;
+	diag("memory: MemTotal %lu kB, private areas %lu kB", mem_kb,
+	     private * (unsigned long)(getpagesize() / 1024));
 	diag("CmaTotal %lu kB, reusable areas %lu pages", total_kb, pages);
 	return total_kb == pages * (unsigned long)(getpagesize() / 1024) ? 0 : -1;
 }
