@@ -17,8 +17,6 @@ ARCH=arm
 CROSS_COMPILE=arm-linux-gnueabihf-
 export ARCH CROSS_COMPILE
 KDEFCONFIG=vexpress_defconfig
-QEMU_MACHINE=vexpress-a9	# the default; -m vexpress-a15 for the A15 tile
-QEMU_MEM=1024M			# (device tree and CPU of each: lib.sh)
 
 # Every cache lives here, outside the clone.  Override with CMA_CACHE.
 CMA_CACHE=${CMA_CACHE:-$HOME/.cache/cma-contexts}
@@ -35,6 +33,20 @@ QUILT_TREE=$CMA_CACHE/tree-quilt        # series applied with quilt
 BUILD_DIR=$CMA_CACHE/build              # out-of-tree builds, one per config
 LOG_DIR=${CMA_LOG_DIR:-$CMA_CACHE/logs} # stage logs of the last run
 OUT_DIR=$CMA_CACHE/out                  # initramfs, console logs, results
+
+# The QEMU machines (device tree, CPU, memory, CPUs; the first is the
+# default) and the base kernel command line of every boot: lib.sh's
+# machines(), machine_field(), qemu_argv() and boot_cmdline() read them.
+MACHINES_FILE=$TOP/qemu/machines
+CMDLINE_FILE=$TOP/board/cmdline
+
+# Artifacts, each named here only: a build's kernel and device trees, the
+# initramfs, and each boot's console log and KTAP (PART: kernel or init).
+INITRAMFS=$OUT_DIR/initramfs.cpio.gz
+kernel_image() { echo "$BUILD_DIR/$1/arch/arm/boot/zImage"; }
+kernel_dtb() { echo "$BUILD_DIR/$1/arch/arm/boot/dts/$2"; }
+console_log() { echo "$OUT_DIR/console-$1.log"; }
+ktap_json() { echo "$OUT_DIR/ktap-$1-$2.json"; }
 
 JOBS=$(nproc)
 

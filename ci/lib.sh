@@ -41,20 +41,53 @@ stage_line() {
 	printf '%-4s %-11s %dm%02ds  (%s)\n' "$1" "$2" $(($3 / 60)) $(($3 % 60)) "$4"
 }
 
-# qemu_dtb MACHINE, qemu_cpu MACHINE: the device tree a QEMU vexpress
-# machine boots with, and its CPU; both fail for a machine the project
-# does not boot.
-qemu_dtb() {
-	case $1 in
-	vexpress-a9) echo vexpress-v2p-ca9.dtb ;;
-	vexpress-a15) echo vexpress-v2p-ca15-tc1.dtb ;;
-	*) return 1 ;;
-	esac
+# table FILE: FILE's lines without comments and blank lines.
+table() {
+	sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$1"
 }
-qemu_cpu() {
-	case $1 in
-	vexpress-a9) echo cortex-a9 ;;
-	vexpress-a15) echo cortex-a15 ;;
-	*) return 1 ;;
+
+# boots: the boots of board/boots, "LABEL MACHINE [BOOTARGS]" a line.
+boots() {
+	table "$TOP/board/boots"
+}
+
+# machines: the QEMU machines of $MACHINES_FILE, the default first.
+machines() {
+	table "$MACHINES_FILE" | awk '{ print $1 }'
+}
+
+# machine_field MACHINE FIELD: MACHINE's dtb, cpu, memory or cpus; fails
+# for a machine that is not in the table.
+machine_field() {
+	local col
+	case $2 in
+	dtb) col=2 ;;
+	cpu) col=3 ;;
+	memory) col=4 ;;
+	cpus) col=5 ;;
+	*) die "machine_field: no field '$2'" ;;
 	esac
+	table "$MACHINES_FILE" |
+		awk -v m="$1" -v c="$col" '$1 == m { print $c; found = 1 } END { exit !found }'
+}
+
+# require_machine MACHINE: stop, naming the known machines, unless
+# MACHINE is one of them.
+require_machine() {
+	machine_field "$1" dtb >/dev/null ||
+		die "unknown machine '$1': use one of $(machines | paste -sd ' ') ($MACHINES_FILE)"
+}
+
+# boot_cmdline: the kernel command line every boot starts from.
+boot_cmdline() {
+	table "$CMDLINE_FILE" | paste -sd ' '
+}
+
+# qemu_argv MACHINE KERNEL DTB INITRD: QEMU's arguments for booting
+# MACHINE, in the array QEMU_ARGV, all but -append: what ci/boot runs
+# and what board/README shows (ci/check docs compares the two).
+qemu_argv() {
+	QEMU_ARGV=(-M "$1" -m "$(machine_field "$1" memory)"
+		-smp "$(machine_field "$1" cpus)" -nographic -monitor none
+		-no-reboot -kernel "$2" -dtb "$3" -initrd "$4")
 }
