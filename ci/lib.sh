@@ -21,6 +21,24 @@ as_root() {
 	fi
 }
 
+# apt_update LOG: 'apt-get update', its output added to LOG, retried: a
+# mirror in the middle of a sync fails one index now and then, and that
+# alone must not fail the run.  Partial indexes are still usable if what
+# the caller needs is in them: the caller finds out.
+apt_update() {
+	local try rc out=$1.try
+	for try in 1 2 3; do
+		rc=0
+		as_root apt-get update -q >"$out" 2>&1 || rc=$?
+		grep -q '^[WE]: Failed to fetch' "$out" && rc=1
+		cat "$out" >>"$1" && rm -f "$out"
+		[ "$rc" -ne 0 ] || return 0
+		note "apt-get update failed (try $try), retrying; see $1"
+		sleep $((try * 5))
+	done
+	note "apt-get update still reports errors; continuing with the indexes it has"
+}
+
 # kmake TREE BUILD ARGS...: make in an out-of-tree kernel build, through ccache.
 kmake() {
 	local tree=$1 build=$2
@@ -34,6 +52,15 @@ series_patches() {
 	[ -f "$TOP/series" ] || return 0
 	sed -e 's/#.*//' -e 's/[[:space:]].*//' -e '/^$/d' "$TOP/series" |
 		while read -r p; do echo "$TOP/patches/$p"; done
+}
+
+# step NAME COMMAND...: run one step of a command a person typed (ci/demo,
+# ci/bench): its output to $LOG_DIR/SCRIPT-NAME.log, one summary line, and
+# stop with the log's name if it fails.
+step() {
+	local start=$SECONDS log=$LOG_DIR/${0##*/}-$1.log
+	"${@:2}" >"$log" 2>&1 || die "$1 failed; see $log"
+	stage_line PASS "$1" $((SECONDS - start)) "$log"
 }
 
 # stage_line STATUS NAME SECONDS LOG: the one line a person reads per stage.
@@ -87,6 +114,7 @@ boot_cmdline() {
 # MACHINE, in the array QEMU_ARGV, all but -append: what ci/boot runs
 # and what board/README shows (ci/check docs compares the two).
 qemu_argv() {
+	# shellcheck disable=SC2034 # the caller's
 	QEMU_ARGV=(-M "$1" -m "$(machine_field "$1" memory)"
 		-smp "$(machine_field "$1" cpus)" -nographic -monitor none
 		-no-reboot -kernel "$2" -dtb "$3" -initrd "$4")
