@@ -156,6 +156,24 @@ static int is_private(const struct area *a)
 	return !strncmp(a->name, "private-", 8);
 }
 
+/* A reusable context, not an in-tree area ("reserved") */
+static int is_reusable_context(const struct area *a)
+{
+	return !strncmp(a->name, "reusable-", 9);
+}
+
+/* The largest area that @match accepts, or NULL */
+static struct area *largest_area(int (*match)(const struct area *))
+{
+	struct area *best = NULL;
+	int i;
+
+	for (i = 0; i < nr_areas; i++)
+		if (match(&areas[i]) && (!best || areas[i].count > best->count))
+			best = &areas[i];
+	return best;
+}
+
 /* Every CMA area and context, for the console checks: name, pages. */
 static int check_areas_listed(void)
 {
@@ -198,19 +216,6 @@ static struct filler filler;
 static struct area *target;	/* the reusable context the checks fill */
 static unsigned long target_alloc;
 
-/* The largest reusable context, not an in-tree area ("reserved"). */
-static struct area *largest_reusable_context(void)
-{
-	struct area *best = NULL;
-	int i;
-
-	for (i = 0; i < nr_areas; i++)
-		if (!strncmp(areas[i].name, "reusable-", 9) &&
-		    (!best || areas[i].count > best->count))
-			best = &areas[i];
-	return best;
-}
-
 /*
  * Fill memory with page cache and anonymous pages until less than a tenth
  * of CMA is free: the page allocator only uses CMA pageblocks for movable
@@ -223,7 +228,7 @@ static int check_filler_occupies_cma(void)
 
 	if (read_areas() || meminfo_kb("CmaTotal", &total_kb))
 		return -1;
-	target = largest_reusable_context();
+	target = largest_area(is_reusable_context);
 	if (!target) {
 		diag("no reusable context");
 		return -1;
@@ -411,17 +416,6 @@ static int faults_clean(const char *out)
 	return torture_clean(out);
 }
 
-static struct area *private_context(void)
-{
-	struct area *best = NULL;
-	int i;
-
-	for (i = 0; i < nr_areas; i++)
-		if (is_private(&areas[i]) && (!best || areas[i].count > best->count))
-			best = &areas[i];
-	return best;
-}
-
 /*
  * A child keeps page cache and anonymous memory churning in the reusable
  * contexts while four kernel threads use the chunk API at random on the
@@ -434,8 +428,8 @@ static int check_torture_under_pressure(void)
 	int status, ret;
 	pid_t child;
 
-	if (read_areas() || !(ctx = largest_reusable_context()) ||
-	    !(priv = private_context()))
+	if (read_areas() || !(ctx = largest_area(is_reusable_context)) ||
+	    !(priv = largest_area(is_private)))
 		return -1;
 	fflush(stdout);
 	child = fork();
@@ -526,7 +520,7 @@ static int check_faults_in_alloc(void)
 	struct area *ctx;
 	char cmd[128];
 
-	if (read_areas() || !(ctx = largest_reusable_context()))
+	if (read_areas() || !(ctx = largest_area(is_reusable_context)))
 		return -1;
 	snprintf(cmd, sizeof(cmd), "alloc %.63s 500", ctx->name);
 	return faults_command(cmd);
@@ -538,7 +532,7 @@ static int check_faults_in_create_destroy(void)
 	struct area *priv;
 	int ret, i;
 
-	if (read_areas() || !(priv = private_context()))
+	if (read_areas() || !(priv = largest_area(is_private)))
 		return -1;
 	/* A copy: read_areas() below rewrites the areas[] that priv is in */
 	snprintf(name, sizeof(name), "%.63s", priv->name);
@@ -546,7 +540,7 @@ static int check_faults_in_create_destroy(void)
 	ret = faults_command(cmd);
 	if (ret)
 		return ret;
-	priv = read_areas() ? NULL : private_context();
+	priv = read_areas() ? NULL : largest_area(is_private);
 	if (priv && !strcmp(priv->name, name))
 		return 0;
 	diag("the private context %s did not come back; areas now:", name);
@@ -593,7 +587,7 @@ static int check_recreate_while_looked_up(void)
 	struct area *priv;
 	pid_t pid;
 
-	if (read_areas() || !(priv = private_context()) || pipe(pipefd))
+	if (read_areas() || !(priv = largest_area(is_private)) || pipe(pipefd))
 		return -1;
 	snprintf(name, sizeof(name), "%.63s", priv->name);
 	pid = fork();
@@ -612,7 +606,7 @@ static int check_recreate_while_looked_up(void)
 	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
 	    WEXITSTATUS(status))
 		ret = -1;
-	priv = read_areas() ? NULL : private_context();
+	priv = read_areas() ? NULL : largest_area(is_private);
 	if (!priv || strcmp(priv->name, name)) {
 		diag("the private context %s did not come back", name);
 		ret = -1;
@@ -693,7 +687,7 @@ static int run_bench(void)
 
 	if (read_areas())
 		return -1;
-	ctx = largest_reusable_context();
+	ctx = largest_area(is_reusable_context);
 	for (i = 0; i < nr_areas; i++)
 		if (is_private(&areas[i]) &&
 		    (!priv || areas[i].count > priv->count))
