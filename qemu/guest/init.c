@@ -324,7 +324,7 @@ static int check_camera(void)
 		argv[argc++] = "-e";
 		argv[argc++] = (char *)got;
 	}
-	/* share=9p: the host's share (ci/boot -s) gets the last frame */
+	/* share=9p: the host's share (ci/stages/boot -s) gets the last frame */
 	if (share && !strcmp(share, "9p")) {
 		mkdir("/mnt/share", 0755);
 		if (mount("share", "/mnt/share", "9p", 0, "trans=virtio,version=9p2000.L"))

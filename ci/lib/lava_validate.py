@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Validate a LAVA job definition with Debian's lava-common schema, strictly.
 
-usage: ci/lava-validate JOB.yaml [LABEL]
+usage: lava_validate.py JOB.yaml [LABEL]
 Prints 'ok lava [LABEL ]job-validates' or 'not ok ... # reason'.
 """
 import sys

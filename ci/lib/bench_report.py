@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Summarise the raw 'bench,...' lines of a benchmark boot's console.
 
-usage: ci/bench-report CONSOLE OUT_DIR KERNEL QEMU MACHINE
+usage: bench_report.py CONSOLE OUT_DIR KERNEL QEMU MACHINE
 
 Writes OUT_DIR/bench.csv (every raw sample), OUT_DIR/bench.json (the
 figures), OUT_DIR/bench-*.dat for gnuplot, and prints a Markdown table.
@@ -29,7 +29,7 @@ def main():
             if len(f) == 9:
                 rows.append(f[1:])
     if not any(r[0] == "done" for r in rows):
-        sys.exit("bench-report: the benchmark did not finish; see " + console)
+        sys.exit("bench_report.py: the benchmark did not finish; see " + console)
     with open(f"{out}/bench.csv", "w", newline="") as fh:
         w = csv.writer(fh)
         w.writerow(["what", "area", "size_kb", "state", "rep",

@@ -25,7 +25,9 @@ CCACHE_DIR=$CMA_CACHE/ccache
 export CCACHE_DIR
 
 # Paths derived from the above.
-TOP=$(cd "$(dirname "$0")/.." && pwd)
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+CI_STAGES=$TOP/ci/stages                # what a stage of ci/test runs
+CI_LIB=$TOP/ci/lib                      # this file, lib.sh, the Python filters
 SRC_DIR=$CMA_CACHE/src                  # tarball and pristine git tree
 BASE_TREE=$SRC_DIR/linux-$KVER          # git: one commit, tag v$KVER
 AM_TREE=$CMA_CACHE/tree-am              # series applied with git am
@@ -47,6 +49,29 @@ kernel_image() { echo "$BUILD_DIR/$1/arch/arm/boot/zImage"; }
 kernel_dtb() { echo "$BUILD_DIR/$1/arch/arm/boot/dts/$2"; }
 console_log() { echo "$OUT_DIR/console-$1.log"; }
 ktap_json() { echo "$OUT_DIR/ktap-$1-$2.json"; }
+# A boot's results, written once by ci/lib/boot_results.py and read by
+# every later step (ci/test, ci/demo, ci/bench, ci/stages/lava-run).
+boot_results() { echo "$OUT_DIR/results-$1.json"; }
+
+# init's (qemu/guest/init.c) first and last console lines begin so: its
+# KTAP document lies between; the last says how many checks it ran.
+GUEST_START='cma-init: start'
+GUEST_DONE='cma-init: done'
+export GUEST_START GUEST_DONE
+
+# The kernel configurations: the board's fragments (merged into
+# $KDEFCONFIG for every ARM build), the debug kernel's on top of them, and
+# the kunit.py configuration of the other architectures.
+BOARD_FRAGMENTS=$TOP/kernel-config/vexpress
+DEBUG_FRAGMENT=$TOP/kernel-config/debug/debug.config
+KUNIT_ARCH_CONFIG=$TOP/kernel-config/kunit-arch
+board_fragments() { printf '%s\n' "$BOARD_FRAGMENTS"/*.config; }
+
+# The QEMU side: the guest's programs, the LAVA job and device, and the
+# benchmark's committed results.
+GUEST_SRC=$TOP/qemu/guest
+LAVA_SRC=$TOP/qemu/lava
+BENCH_RESULTS=$TOP/qemu/bench-results
 
 JOBS=$(nproc)
 
@@ -58,7 +83,7 @@ STAMP_DIR=$CMA_CACHE/stamps
 PATH=/usr/bin:/bin:$PATH
 export PATH
 
-# Debian armhf packages unpacked for the guest (ci/armhf-tools).
+# Debian armhf packages unpacked for the guest (ci/stages/armhf-tools).
 ARMHF_TOOLS="v4l-utils:armhf"
 ARMHF_ROOT=$CMA_CACHE/armhf/root
 LAVA_DIR=$CMA_CACHE/lava                # lava-server device-type templates

@@ -111,8 +111,8 @@ boot_cmdline() {
 }
 
 # qemu_argv MACHINE KERNEL DTB INITRD: QEMU's arguments for booting
-# MACHINE, in the array QEMU_ARGV, all but -append: what ci/boot runs
-# and what board/README shows (ci/check docs compares the two).
+# MACHINE, in the array QEMU_ARGV, all but -append: what ci/stages/boot runs
+# and what board/README shows (ci/stages/check docs compares the two).
 qemu_argv() {
 	# shellcheck disable=SC2034 # the caller's
 	QEMU_ARGV=(-M "$1" -m "$(machine_field "$1" memory)"

@@ -1,22 +1,19 @@
 #!/usr/bin/env python3
 """Compare the results of a lava-run job log with the native boot's, case
-by case.  NATIVE holds the native results as ci/ktap-results prints them
-('ok PREFIX NAME' or 'not ok PREFIX NAME # STATUS'); the LAVA case C of
-suite S matches the native 'PREFIX NAME' whose 'PREFIX.NAME' is 'S.C'.
+by case.  NATIVE is the native boot's results file (boot_results.py); the
+LAVA case C of suite S matches the native test case NAME of GROUP (kunit
+or guest) whose 'GROUP.NAME' is 'S.C'.
 
-usage: ci/lava-compare LAVA_LOG NATIVE LABEL
+usage: lava_compare.py LAVA_LOG NATIVE LABEL
 Prints 'ok lava-run LABEL job-completes', then 'ok lava-run LABEL PREFIX
 NAME' for each case with the same result in both, and 'not ok ... # why'
 for each case that differs or is missing from either.  Exits 1 if any
 line is 'not ok'.
 """
 import json
-import re
 import sys
 
 import yaml
-
-LINE = re.compile(r"^(not ok|ok) (\S+) (\S+)")
 
 
 def log_entries(path):
@@ -56,18 +53,12 @@ def lava_results(path):
 
 
 def native_results(path):
-    """{'PREFIX.NAME': ('PREFIX NAME', 'pass'|'fail'|'skip')} of ci/ktap-results."""
-    cases = {}
+    """{'GROUP.NAME': ('GROUP NAME', 'pass'|'fail'|'skip')} of the test
+    cases of a boot's results file."""
     with open(path) as f:
-        for line in f:
-            m = LINE.match(line)
-            if m:
-                result = "pass" if m.group(1) == "ok" else "fail"
-                if result == "pass" and "# SKIP" in line:
-                    result = "skip"
-                label = f"{m.group(2)} {m.group(3)}"
-                cases[f"{m.group(2)}.{m.group(3)}"] = (label, result)
-    return cases
+        data = json.load(f)
+    return {f"{t['group']}.{t['name']}": (f"{t['group']} {t['name']}", t["result"])
+            for t in data["tests"] if t["case"]}
 
 
 def main():

@@ -4,7 +4,7 @@ lava-run takes, the way lava-server does for a job: the dictionary extends
 the device-type templates of Debian's lava-server and is rendered with the
 job's context (jinja2 sandbox, trim_blocks, no autoescape).
 
-usage: ci/lava-device DEVICE_TYPES_DIR DEVICE_DICT JOB.yaml >DEVICE.yaml
+usage: lava_device.py DEVICE_TYPES_DIR DEVICE_DICT JOB.yaml >DEVICE.yaml
 """
 import os
 import sys
@@ -20,7 +20,7 @@ def main():
     types_dir, device_dict, job_path = sys.argv[1:]
     for path in (types_dir, device_dict, job_path):
         if not os.path.exists(path):
-            sys.exit(f"lava-device: {path}: no such file or directory")
+            sys.exit(f"lava_device.py: {path}: no such file or directory")
     with open(job_path) as f:
         context = (yaml.safe_load(f) or {}).get("context", {})
     env = SandboxedEnvironment(
@@ -33,9 +33,9 @@ def main():
         text = env.get_template(os.path.basename(device_dict)).render(**context)
         device = yaml.safe_load(text)
     except (TemplateError, yaml.YAMLError) as e:
-        sys.exit(f"lava-device: cannot render {device_dict}: {e}")
+        sys.exit(f"lava_device.py: cannot render {device_dict}: {e}")
     if not isinstance(device, dict) or "actions" not in device:
-        sys.exit(f"lava-device: {device_dict} renders to no device configuration")
+        sys.exit(f"lava_device.py: {device_dict} renders to no device configuration")
     sys.stdout.write(text)
     return 0
 
