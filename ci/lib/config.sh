@@ -1,6 +1,7 @@
 # shellcheck shell=bash disable=SC2034 # sourced: the scripts use these
 # Shared settings for every ci/ script: the one place that names versions,
-# checksums, paths and the project's identity.  Sourced, not executed.
+# checksums, paths and the project's identity.  Sourced by lib.sh, not
+# executed.
 
 # The pinned kernel: vanilla upstream, as shipped in Debian's linux source
 # package (.orig.tar.xz).  A bump is a change of these three lines.

@@ -1,5 +1,8 @@
 # shellcheck shell=bash
-# Helpers shared by the ci/ scripts.  Sourced after config.sh.
+# Helpers shared by the ci/ scripts, and the settings of config.sh: the
+# one file a script sources.
+# shellcheck source=ci/lib/config.sh
+. "$(dirname "${BASH_SOURCE[0]}")/config.sh"
 
 # die MESSAGE...: say what failed and stop.
 die() {
