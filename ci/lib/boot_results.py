@@ -40,15 +40,6 @@ import sys
 
 import ktap
 
-# Kernel error reports on the console; a WARNING is one only if no test
-# announced it (below).
-ERRORS = re.compile(
-    r"Kernel panic|Oops|BUG: |Unable to handle kernel|KASAN"
-    r"|kmemleak: .* new suspected|possible circular locking"
-    r"|possible recursive locking|inconsistent lock state"
-    r"|suspicious RCU usage|UBSAN")
-KTAP_RESULT = re.compile(r"^[ \t]*(not )?ok [0-9]+ ")
-TIMESTAMP = re.compile(r"^\[[^]]*\] ")
 MEMORY = re.compile(r"# memory: MemTotal ([0-9]+) kB, private areas ([0-9]+) kB")
 
 
@@ -91,35 +82,12 @@ def check_finished(res, lines, rc, timeout, done):
         res.check("reaches-poweroff", True)
 
 
-def kernel_errors(lines, done):
-    """Error reports before init is done.  A WARNING passes only right after
-    a test line that announced it ("expect a WARNING"), before the result
-    line of that test: an announced warning that did not come (WARN_ONCE)
-    excuses nothing later.  The board's power-off path, after init is done,
-    is not ours: vexpress_reset_do() takes a mutex from an atomic notifier,
-    which lockdep reports as an invalid wait context."""
-    announced = False
-    for x in lines:
-        if x.startswith(done):
-            return
-        if KTAP_RESULT.match(x):
-            announced = False
-        if "expect a WARNING" in x:
-            announced = True
-            continue
-        if "WARNING: CPU: " in x:
-            if not announced:
-                yield x
-            announced = False
-            continue
-        if ERRORS.search(x):
-            yield x
-
-
 def check_errors(res, lines, done):
-    bad = next(kernel_errors(lines, done), None)
-    res.check("no-kernel-errors", bad is None,
-              TIMESTAMP.sub("", bad) if bad is not None else None)
+    """Error reports before init is done.  The board's power-off path,
+    after it, is not ours: vexpress_reset_do() takes a mutex from an
+    atomic notifier, which lockdep reports as an invalid wait context."""
+    bad = ktap.first_kernel_error(lines, done)
+    res.check("no-kernel-errors", bad is None, bad)
 
 
 def check_expected(res, console, expect):

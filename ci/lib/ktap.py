@@ -9,6 +9,17 @@ skipped on a machine; boot_results.py (the boards) and
 kunit_arch_report.py (x86_64, arm64) turn both into 'ok'/'not ok' lines.
 """
 import json
+import re
+
+# Kernel error reports on a console; a WARNING is one only if no test
+# announced it (see kernel_errors()).
+ERRORS = re.compile(
+    r"Kernel panic|Oops|BUG: |Unable to handle kernel|KASAN"
+    r"|kmemleak: .* new suspected|possible circular locking"
+    r"|possible recursive locking|inconsistent lock state"
+    r"|suspicious RCU usage|UBSAN")
+KTAP_RESULT = re.compile(r"^[ \t]*(?:\[[^]]*\] *)?(not )?ok [0-9]+ ")
+TIMESTAMP = re.compile(r"^\[[^]]*\] ")
 
 
 def load(path):
@@ -44,3 +55,34 @@ def read_skips(path):
                 name, _, why = line.partition("\t")
                 skips[name.strip()] = why.strip()
     return skips
+
+
+def kernel_errors(lines, stop=None):
+    """Yield the kernel's error reports among LINES, up to the first line
+    that starts with STOP.  A WARNING passes only right after a test line
+    that announced it ("expect a WARNING"), before the result line of that
+    test: an announced warning that did not come (WARN_ONCE) excuses
+    nothing later."""
+    announced = False
+    for x in lines:
+        if stop is not None and x.startswith(stop):
+            return
+        if KTAP_RESULT.match(x):
+            announced = False
+        if "expect a WARNING" in x:
+            announced = True
+            continue
+        if "WARNING: CPU: " in x:
+            if not announced:
+                yield x
+            announced = False
+            continue
+        if ERRORS.search(x):
+            yield x
+
+
+def first_kernel_error(lines, stop=None):
+    """The first error report of kernel_errors(), without its time stamp,
+    or None."""
+    bad = next(kernel_errors(lines, stop), None)
+    return TIMESTAMP.sub("", bad) if bad is not None else None

@@ -5,7 +5,9 @@ skip that SKIPS allows, 'not ok ... # why' otherwise; the reason and the
 first failed expectation come from the case's own lines on CONSOLE.  A
 suite of SUITES missing from the results, and cases the plan announced but
 the run never reported, are 'not ok' lines too, saying HINT (what kunit.py
-said went wrong) if not empty.  Exits 1 if any line is 'not ok'.
+said went wrong) if not empty; and 'PREFIX no-kernel-errors' says whether
+the console shows a kernel error report (a BUG, lockdep, KASAN, or a
+WARNING no case announced).  Exits 1 if any line is 'not ok'.
 
 usage: kunit_arch_report.py PREFIX JSON CONSOLE "SUITE..." HINT SKIPS
 """
@@ -85,6 +87,12 @@ def main():
             print(f"not ok {prefix} {group or 'run'} # {n} more test(s) planned, "
                   f"never reported{hint}")
             bad += 1
+    error = ktap.first_kernel_error(lines)
+    if error is None:
+        print(f"ok {prefix} no-kernel-errors")
+    else:
+        print(f"not ok {prefix} no-kernel-errors # {error}")
+        bad += 1
     return 1 if bad else 0
 
 
