@@ -4,7 +4,8 @@
 usage: bench_report.py CONSOLE OUT_DIR KERNEL QEMU MACHINE
 
 Writes OUT_DIR/bench.csv (every raw sample), OUT_DIR/bench.json (the
-figures), OUT_DIR/bench-*.dat for gnuplot, and prints a Markdown table.
+figures), OUT_DIR/summary.json (the headline figures), OUT_DIR/bench-*.dat
+for gnuplot, and prints Markdown tables.
 """
 import csv
 import json
@@ -15,6 +16,75 @@ import sys
 def pct(values, p):
     v = sorted(values)
     return v[min(len(v) - 1, int(round(p / 100 * (len(v) - 1))))]
+
+
+FRAG_STATES = ("moves", "nomoves", "intree")
+
+
+def fragmentation(rows, fig, out, memcpy_mbs):
+    """The fragmenting workload: success shares by fill, moves and their speed."""
+    frag = [r for r in rows if r[0] == "frag"]
+    errors = [r for r in frag if r[5] == "error"]
+    if errors:
+        sys.exit(f"bench_report.py: {len(errors)} fragmentation runs failed: {errors[0]}")
+    fills = sorted({int(r[2]) for r in frag})
+    if not fills:
+        sys.exit("bench_report.py: no fragmentation runs in the console")
+    moved = [r for r in rows if r[0] == "moved"]
+
+    def share(state, fill=None):
+        sel = [r for r in frag if r[3] == state and (fill is None or int(r[2]) == fill)]
+        req = sum(int(r[5]) for r in sel)
+        return sum(int(r[6]) for r in sel) / req if req else 0.0
+
+    fig["frag"] = []
+    table = ["| fill | success, moves on | moves off | in-tree cma_alloc "
+             "| chunks moved | MiB moved per successful allocation |",
+             "|---|---|---|---|---|---|"]
+    with open(f"{out}/bench-frag.dat", "w") as fh:
+        fh.write("# fill_percent moves nomoves intree\n")
+        for fill in fills:
+            e = {"fill_percent": fill}
+            for state in FRAG_STATES:
+                e[state] = share(state, fill)
+            sel = [r for r in moved if int(r[2]) == fill]
+            ok = sum(int(r[6]) for r in frag if r[3] == "moves" and int(r[2]) == fill)
+            e["chunks_moved"] = sum(int(r[5]) for r in sel)
+            e["bytes_moved_per_success"] = sum(int(r[6]) for r in sel) / ok if ok else 0
+            fig["frag"].append(e)
+            fh.write(f"{fill} {e['moves']} {e['nomoves']} {e['intree']}\n")
+            table.append(f"| {fill}% | {100 * e['moves']:.1f}% | {100 * e['nomoves']:.1f}% | "
+                         f"{100 * e['intree']:.1f}% | {e['chunks_moved']} | "
+                         f"{e['bytes_moved_per_success'] / 1048576:.2f} |")
+    for state in FRAG_STATES:
+        fig[f"frag_success_{state}"] = share(state)
+    nbytes = sum(int(r[6]) for r in moved)
+    ns = sum(int(r[7]) for r in moved)
+    fig["move_MBps"] = nbytes / ns * 1e3 if ns else 0.0
+    fig["move_share_of_memcpy"] = fig["move_MBps"] / memcpy_mbs
+    table.append("")
+    table.append(f"Fragmenting workload (samples/cma_bench 'frag', {len(frag) // len(FRAG_STATES)} runs "
+                 f"per kind): requests that got a chunk, of those that fit in the free bytes: "
+                 f"{100 * fig['frag_success_moves']:.1f}% with moves, "
+                 f"{100 * fig['frag_success_nomoves']:.1f}% without, "
+                 f"{100 * fig['frag_success_intree']:.1f}% for the in-tree area. "
+                 f"Moves copied {nbytes / 1048576:.0f} MiB at {fig['move_MBps']:.0f} MB/s, "
+                 f"{100 * fig['move_share_of_memcpy']:.0f}% of memcpy.")
+    return table
+
+
+def summary(fig, memcpy):
+    """The headline figures, as the issues name them."""
+    s = {"frag_success_with_moves": fig["frag_success_moves"],
+         "frag_success_without_moves": fig["frag_success_nomoves"],
+         "frag_success_intree": fig["frag_success_intree"],
+         "move_share_of_memcpy": fig["move_share_of_memcpy"],
+         "memcpy_6mib_ms": memcpy / 1e6}
+    loaded = [e for e in fig["alloc"] if e["state"] == "loaded" and e["size_kb"] == 6144]
+    if loaded:
+        s["loaded_6mib_median_ms"] = loaded[0]["cm_median_ns"] / 1e6
+        s["loaded_6mib_p99_ms"] = loaded[0]["cm_p99_ns"] / 1e6
+    return s
 
 
 def main():
@@ -107,9 +177,15 @@ def main():
             if cm:
                 fh.write(f"{n} {statistics.median(cm) / 1e6}\n")
                 fig["scaling_live"].append({"live": n, "cm_median_ns": statistics.median(cm)})
+    frag_table = fragmentation(rows, fig, out, memcpy_mbs)
     with open(f"{out}/bench.json", "w") as fh:
         json.dump(fig, fh, indent=1)
+    with open(f"{out}/summary.json", "w") as fh:
+        json.dump(summary(fig, memcpy), fh, indent=1)
+        fh.write("\n")
     print("\n".join(table))
+    print()
+    print("\n".join(frag_table))
     print()
     print(f"memcpy of 6 MiB in the guest: {memcpy / 1e6:.2f} ms ({memcpy_mbs:.0f} MB/s)")
     if "private_6MiB" in fig:

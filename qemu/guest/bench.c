@@ -11,8 +11,16 @@
  * page cache and anonymous memory topped up until CMA is 90% occupied
  * before every sample.
  *
+ * WHAT frag is cma_bench's fragmenting workload (see samples/cma_bench):
+ * SIZE_KB is the fill percent, STATE moves, nomoves (cm_alloc on the
+ * context with its moves_enabled on or off) or intree (cma_alloc on the
+ * in-tree area), REP the seed; A the requests, B those that got a chunk,
+ * C the nanoseconds of all requests.  Each moves run adds a line WHAT moved: A chunks
+ * moved, B their bytes, C nanoseconds spent copying them.
+ *
  *   cma-bench -c CONTEXT -p PRIVATE -a AREA [-r REPS]
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,6 +91,94 @@ static void sample(const char *what, const char *area, unsigned long kb,
 			*p = ',';
 	printf("bench,%s,%s,%lu,%s,%d,%s,%lu\n", what, area, kb, state, rep,
 	       out, used);
+}
+
+/* A context's debugfs number, or -1 */
+static long long context_value(const char *ctx, const char *file)
+{
+	char path[128];
+	long long v = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/kernel/debug/cma/%s/%s", ctx, file);
+	f = fopen(path, "r");
+	if (f) {
+		if (fscanf(f, "%lld", &v) != 1)
+			v = -1;
+		fclose(f);
+	}
+	return v;
+}
+
+static int set_moves(const char *ctx, int on)
+{
+	char path[128];
+	FILE *f;
+	int ret;
+
+	snprintf(path, sizeof(path), "/sys/kernel/debug/cma/%s/moves_enabled", ctx);
+	f = fopen(path, "w");
+	if (!f)
+		return -1;
+	ret = fputs(on ? "Y\n" : "N\n", f) < 0;
+	return fclose(f) || ret ? -1 : 0;
+}
+
+static void frag(const char *area, const char *how, unsigned int fill,
+		 const char *state, unsigned int seed)
+{
+	unsigned long long requests, ok, ns;
+	long long moves = context_value(area, "moves");
+	long long bytes = context_value(area, "bytes_moved");
+	long long move_ns = context_value(area, "move_ns");
+	long long used = context_value(area, "used");
+	char out[64];
+	int ret = -EIO;
+
+	/* What the rest of the system holds in the area counts as full */
+	if (used >= 0)
+		ret = debugfs_command(CMD, out, sizeof(out), "frag %s %s %u %u %lld",
+				      area, how, fill, seed, used);
+	if (ret || sscanf(out, "requests %llu ok %llu alloc_ns %llu", &requests,
+			  &ok, &ns) != 3) {
+		printf("bench,frag,%s,%u,%s,%u,error,%d,0\n", area, fill, state,
+		       seed, ret);
+		return;
+	}
+	printf("bench,frag,%s,%u,%s,%u,%llu,%llu,%llu\n", area, fill, state,
+	       seed, requests, ok, ns);
+	if (strcmp(state, "moves"))
+		return;
+	printf("bench,moved,%s,%u,%s,%u,%lld,%lld,%lld\n", area, fill, state,
+	       seed, context_value(area, "moves") - moves,
+	       context_value(area, "bytes_moved") - bytes,
+	       context_value(area, "move_ns") - move_ns);
+}
+
+/*
+ * The fragmenting workload at each fill, with the same seeds: moves on and
+ * off on the context, and the in-tree area doing the same with cma_alloc.
+ */
+static void bench_frag(const char *ctx, const char *area)
+{
+	static const unsigned int fills[] = { 50, 60, 70, 80, 90 };
+	unsigned int f, seed;
+
+	for (f = 0; f < sizeof(fills) / sizeof(fills[0]); f++)
+		for (seed = 1; seed <= 3; seed++) {
+			if (set_moves(ctx, 1))
+				printf("bench,frag,%s,%u,moves,%u,error,-1,0\n",
+				       ctx, fills[f], seed);
+			else
+				frag(ctx, "cm", fills[f], "moves", seed);
+			if (set_moves(ctx, 0))
+				printf("bench,frag,%s,%u,nomoves,%u,error,-1,0\n",
+				       ctx, fills[f], seed);
+			else
+				frag(ctx, "cm", fills[f], "nomoves", seed);
+			set_moves(ctx, 1);
+			frag(area, "cma", fills[f], "intree", seed);
+		}
 }
 
 static long long now_ns(void)
@@ -180,6 +276,7 @@ int main(int argc, char **argv)
 		}
 		debugfs_command(CMD, out, sizeof(out), "release");
 	}
+	bench_frag(ctx, area);
 	/* Loaded: movable pages occupy the areas before every sample */
 	for (s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++)
 		for (i = 0; i < reps / 2; i++) {

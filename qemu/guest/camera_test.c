@@ -6,6 +6,7 @@
  *   camera-test [-d DEVICE] [-f rgb24|yuyv] [-n FRAMES] [-b BUFFERS] [-e GOT]
  *               [-o FRAME.ppm]
  *   camera-test -z N [-d DEVICE]
+ *   camera-test -m -c CONTEXT [-d DEVICE] [-n FRAMES]
  *
  * It asks for BUFFERS buffers and expects GOT of them (default: BUFFERS);
  * fewer is what a context too small for BUFFERS frames must give.  Every
@@ -16,7 +17,14 @@
  * buffer must outlive the queue until its dma-buf is closed.  With
  * -o, the last RGB24 frame is also saved as a PPM picture.  -z sends N
  * V4L2 ioctls with random arguments instead, then checks that the device
- * still works and gave back its memory.
+ * still works and gave back its memory.  -m checks that idle buffers move:
+ * the camera's buffers, interleaved with chunks of a second user of its
+ * context CONTEXT (cma_bench), stop streaming and are unmapped; the second user
+ * then asks for a chunk larger than any free range, which only fits once
+ * a camera buffer has moved.  While the camera streams, or while its
+ * buffers are mapped, the same request must fail with nothing moved.
+ * Each buffer must still hold its last frame after the move, and the
+ * camera must stream again with every pixel right.
  *
  * Prints a KTAP subtest (indented by four spaces) that init nests in its
  * own report; exits 0 if every check passed.
@@ -39,6 +47,8 @@
 
 #define MAX_BUFFERS 32
 #define TORTURE "/sys/kernel/debug/cma_torture/cmd"
+#define BENCH "/sys/kernel/debug/cma_bench/cmd"
+#define MOVES_BUFFERS 4		/* at most, in -m */
 
 struct capture {
 	int fd;
@@ -54,6 +64,7 @@ struct capture {
 
 static int nr_tests, nr_failed;
 static const char *frame_file;
+static const char *context;		/* -m: the camera's context */
 
 /*
  * The checks of each run, in the order they report: the KTAP plan is their
@@ -69,6 +80,15 @@ static const char *const camera_checks[] = {
 	"dmabuf_shows_every_frame", "streamoff",
 	"dmabuf_imports_as_one_segment", "buffers_freed", "filler_intact",
 	"exported_buffers_outlive_the_queue", "cmafree_recovers",
+};
+static const char *const moves_checks[] = {
+	"device_opens", "format_set_1920x1080",
+	"buffers_interleaved_with_another_user", "no_free_range_fits",
+	"streamon", "streaming_buffers_not_moved", "frames_captured",
+	"every_pixel_of_every_frame_correct", "streamoff",
+	"mapped_buffers_not_moved", "idle_buffers_moved_for_another_user",
+	"moved_buffers_keep_their_frames", "streams_again",
+	"every_pixel_correct_after_the_move", "buffers_freed",
 };
 static const char *const fuzz_checks[] = {
 	"device_opens", "random_ioctls_survived", "no_chunk_leaked",
@@ -617,6 +637,301 @@ static int fuzz_run(const char *dev, unsigned int n)
 	return plan_end();
 }
 
+/* A number from one of the camera context's debugfs files, or -1. */
+static long context_value(const char *file)
+{
+	char path[128];
+	long v = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/kernel/debug/cma/%s/%s", context,
+		 file);
+	f = fopen(path, "r");
+	if (!f || fscanf(f, "%ld", &v) != 1) {
+		diag("%s: %s", path, f ? "not a number" : strerror(errno));
+		v = -1;
+	}
+	if (f)
+		fclose(f);
+	return v;
+}
+
+/* One cma_bench command: 0, or the negative errno its write failed with. */
+static int bench(const char *fmt, ...)
+{
+	char line[128], out[64];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	return debugfs_command(BENCH, out, sizeof(out), "%s", line);
+}
+
+/* The moves mode's buffers: created one at a time, mapped only to check. */
+struct moves {
+	struct capture c;
+	unsigned long page_bits;	/* pages a bitmap bit stands for */
+	unsigned long frame_bits, ask_bytes;
+	uint32_t offset[MAX_BUFFERS];	/* mmap offsets */
+	long long frame[MAX_BUFFERS];	/* the frame each buffer holds, or -1 */
+};
+
+static unsigned long bits(const struct moves *m, unsigned long bytes)
+{
+	unsigned long bit = m->page_bits * 4096;
+
+	return (bytes + bit - 1) / bit;
+}
+
+/* Map buffer I, check that it holds frame SEQ, unmap it. */
+static int buffer_holds(struct moves *m, unsigned int i, uint32_t seq)
+{
+	void *p = mmap(NULL, m->c.len[i], PROT_READ, MAP_SHARED, m->c.fd,
+		       m->offset[i]);
+	int ok;
+
+	if (p == MAP_FAILED) {
+		diag("mmap of buffer %u: %s", i, strerror(errno));
+		return 0;
+	}
+	ok = frame_ok(p, &m->c.fmt.fmt.pix, seq);
+	munmap(p, m->c.len[i]);
+	return ok;
+}
+
+/*
+ * From the bottom of the context up: ballast that fills what the pattern
+ * leaves over, then a camera buffer and a spacer of the same size, N
+ * times (first fit puts each where the last ended).  Freeing the spacers
+ * leaves N holes that each take one buffer, none two; a request for a
+ * frame and a hole fits in the free bytes, and only after a move.
+ */
+static int interleave(struct moves *m)
+{
+	long count = context_value("count"), order = context_value("order_per_bit");
+	long used = context_value("used");
+	unsigned long ctx_bits, spacer, ballast, i, n;
+
+	if (count <= 0 || order < 0 || order > 20)
+		return 0;
+	/* First fit from an empty context puts each chunk where we expect */
+	if (used) {
+		diag("the context is not empty: %ld pages used", used);
+		return 0;
+	}
+	m->page_bits = 1UL << order;
+	ctx_bits = count / m->page_bits;
+	m->frame_bits = bits(m, m->c.fmt.fmt.pix.sizeimage);
+	n = ctx_bits / (2 * m->frame_bits);
+	if (n > MOVES_BUFFERS)
+		n = MOVES_BUFFERS;
+	if (n < 2) {
+		diag("the context holds %lu bits, not two frames and two spacers of %lu",
+		     ctx_bits, m->frame_bits);
+		return 0;
+	}
+	spacer = m->frame_bits * m->page_bits * 4096;
+	ballast = (ctx_bits - 2 * n * m->frame_bits) * m->page_bits * 4096;
+	if (ballast && bench("hold %s %lu 1", context, ballast)) {
+		diag("cma_bench could not hold %lu bytes of ballast", ballast);
+		return 0;
+	}
+	for (i = 0; i < n; i++) {
+		struct v4l2_create_buffers cb = {
+			.count = 1,
+			.memory = V4L2_MEMORY_MMAP,
+			.format = m->c.fmt,
+		};
+		struct v4l2_buffer b = {
+			.type = V4L2_BUF_TYPE_VIDEO_CAPTURE,
+			.memory = V4L2_MEMORY_MMAP,
+		};
+
+		if (xioctl(m->c.fd, VIDIOC_CREATE_BUFS, &cb, "VIDIOC_CREATE_BUFS") ||
+		    cb.count != 1 || cb.index != i)
+			return 0;
+		b.index = i;
+		if (xioctl(m->c.fd, VIDIOC_QUERYBUF, &b, "VIDIOC_QUERYBUF"))
+			return 0;
+		m->c.nr_bufs = i + 1;
+		m->c.len[i] = b.length;
+		m->offset[i] = b.m.offset;
+		m->frame[i] = -1;
+		if (bench("hold %s %lu 1", context, spacer)) {
+			diag("cma_bench could not hold spacer %lu", i);
+			return 0;
+		}
+	}
+	if (bench("release %lu", n)) {
+		diag("cma_bench could not free its %lu spacers", n);
+		return 0;
+	}
+	m->ask_bytes = 2 * spacer;
+	diag("%lu buffers of %lu bits, %lu bits of ballast below them; asking for %lu bytes",
+	     n, m->frame_bits, ballast / 4096 / m->page_bits, m->ask_bytes);
+	return 1;
+}
+
+/*
+ * The second user's request: 0 if it got its chunk, or the error; *moved
+ * and *bytes say what moved meanwhile.  -EIO if the counters cannot be
+ * read, so that "nothing moved" is never a guess.
+ */
+static int ask(struct moves *m, long *moved, long *bytes)
+{
+	long before = context_value("moves"), bytes_before = context_value("bytes_moved");
+	int ret = bench("hold %s %lu 1", context, m->ask_bytes);
+	long after = context_value("moves"), bytes_after = context_value("bytes_moved");
+
+	if (before < 0 || after < 0 || bytes_before < 0 || bytes_after < 0)
+		return -EIO;
+	*moved = after - before;
+	*bytes = bytes_after - bytes_before;
+	diag("second user's %lu bytes: %s, %ld chunks (%ld bytes) moved",
+	     m->ask_bytes, ret ? strerror(-ret) : "allocated", *moved, *bytes);
+	return ret;
+}
+
+static int queue_all(struct moves *m)
+{
+	unsigned int i;
+
+	for (i = 0; i < m->c.nr_bufs; i++) {
+		struct v4l2_buffer b = {
+			.index = i,
+			.type = V4L2_BUF_TYPE_VIDEO_CAPTURE,
+			.memory = V4L2_MEMORY_MMAP,
+		};
+
+		if (xioctl(m->c.fd, VIDIOC_QBUF, &b, "VIDIOC_QBUF"))
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * FRAMES frames, each checked through a mapping of its own; the last
+ * nr_bufs are kept, so that every buffer ends up holding a known frame.
+ */
+static unsigned int capture(struct moves *m, unsigned int frames,
+			    unsigned int *bad)
+{
+	unsigned int n;
+
+	*bad = 0;
+	for (n = 0; n < frames; n++) {
+		struct v4l2_buffer b = {
+			.type = V4L2_BUF_TYPE_VIDEO_CAPTURE,
+			.memory = V4L2_MEMORY_MMAP,
+		};
+
+		if (xioctl(m->c.fd, VIDIOC_DQBUF, &b, "VIDIOC_DQBUF"))
+			break;
+		if (b.index >= m->c.nr_bufs)
+			break;
+		if (b.bytesused == m->c.fmt.fmt.pix.sizeimage &&
+		    buffer_holds(m, b.index, b.sequence))
+			m->frame[b.index] = b.sequence;
+		else
+			m->frame[b.index] = -1;
+		*bad += m->frame[b.index] < 0;
+		if (frames - n > m->c.nr_bufs &&
+		    xioctl(m->c.fd, VIDIOC_QBUF, &b, "VIDIOC_QBUF"))
+			break;
+	}
+	diag("%u frames captured, %u bad", n, *bad);
+	return n;
+}
+
+static int stream_on(struct moves *m, int on)
+{
+	enum v4l2_buf_type type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
+
+	return !xioctl(m->c.fd, on ? VIDIOC_STREAMON : VIDIOC_STREAMOFF, &type,
+		       on ? "VIDIOC_STREAMON" : "VIDIOC_STREAMOFF");
+}
+
+/* Every buffer mapped, as an application that keeps its mappings does. */
+static int ask_while_mapped(struct moves *m)
+{
+	void *map[MAX_BUFFERS];
+	long moved, bytes;
+	unsigned int i, n;
+	int ret;
+
+	for (n = 0; n < m->c.nr_bufs; n++) {
+		map[n] = mmap(NULL, m->c.len[n], PROT_READ, MAP_SHARED,
+			      m->c.fd, m->offset[n]);
+		if (map[n] == MAP_FAILED)
+			break;
+	}
+	ret = n == m->c.nr_bufs ? ask(m, &moved, &bytes) : 0;
+	for (i = 0; i < n; i++)
+		munmap(map[i], m->c.len[i]);
+	return n == m->c.nr_bufs && ret == -ENOMEM && !moved;
+}
+
+static int moves_run(const char *dev, unsigned int frames)
+{
+	struct moves m = { .c = { .fd = -1 } };
+	struct v4l2_requestbuffers req = {
+		.type = V4L2_BUF_TYPE_VIDEO_CAPTURE,
+		.memory = V4L2_MEMORY_MMAP,
+	};
+	unsigned int i, n, bad, kept = 0;
+	long moved = 0, bytes = 0, after_moves;
+	int ok;
+
+	PLAN("camera_moves", moves_checks);
+	m.c.fd = open(dev, O_RDWR);
+	if (!result(m.c.fd >= 0, "device_opens")) {
+		diag("%s: %s", dev, strerror(errno));
+		return plan_end();
+	}
+	if (!result(set_format(&m.c, V4L2_PIX_FMT_RGB24), "format_set_1920x1080") ||
+	    !result(interleave(&m), "buffers_interleaved_with_another_user"))
+		goto out;
+	diag("largest free range: %ld pages", context_value("maxchunk"));
+	result(context_value("maxchunk") * 4096 < (long)m.ask_bytes,
+	       "no_free_range_fits");
+	if (!result(queue_all(&m) && stream_on(&m, 1), "streamon"))
+		goto out;
+	result(ask(&m, &moved, &bytes) == -ENOMEM && !moved,
+	       "streaming_buffers_not_moved");
+	n = capture(&m, frames, &bad);
+	result(n == frames, "frames_captured");
+	result(n == frames && !bad, "every_pixel_of_every_frame_correct");
+	if (!result(stream_on(&m, 0), "streamoff"))
+		goto out;
+	result(ask_while_mapped(&m), "mapped_buffers_not_moved");
+	after_moves = context_value("allocs_after_moves");
+	/* Only the camera's buffers are there to move: at least one did */
+	ok = !ask(&m, &moved, &bytes) && moved > 0 &&
+	     bytes >= (long)m.c.fmt.fmt.pix.sizeimage;
+	after_moves = context_value("allocs_after_moves") - after_moves;
+	diag("allocations that needed a move: %ld more", after_moves);
+	result(ok && after_moves == 1, "idle_buffers_moved_for_another_user");
+	for (i = 0; i < m.c.nr_bufs; i++)
+		kept += m.frame[i] >= 0 && buffer_holds(&m, i, m.frame[i]);
+	diag("%u of %u buffers hold the frame they held before", kept,
+	     m.c.nr_bufs);
+	result(ok && kept == m.c.nr_bufs, "moved_buffers_keep_their_frames");
+	if (result(queue_all(&m) && stream_on(&m, 1), "streams_again")) {
+		n = capture(&m, frames, &bad);
+		result(n == frames && !bad && stream_on(&m, 0),
+		       "every_pixel_correct_after_the_move");
+	}
+out:
+	bench("release");
+	if (m.c.fd >= 0)
+		result(!xioctl(m.c.fd, VIDIOC_REQBUFS, &req, "VIDIOC_REQBUFS 0"),
+		       "buffers_freed");
+	if (m.c.fd >= 0)
+		close(m.c.fd);
+	return plan_end();
+}
+
 static uint32_t parse_format(const char *s)
 {
 	if (!strcmp(s, "rgb24"))
@@ -635,9 +950,9 @@ int main(int argc, char **argv)
 	struct filler filler;
 	unsigned long total_kb, before_kb, held_kb, exported_kb, after_kb;
 	unsigned int i;
-	int opt, outlive;
+	int opt, outlive, moves = 0;
 
-	while ((opt = getopt(argc, argv, "d:f:n:b:e:o:z:")) != -1) {
+	while ((opt = getopt(argc, argv, "d:f:n:b:e:o:z:mc:")) != -1) {
 		switch (opt) {
 		case 'd':
 			dev = optarg;
@@ -660,12 +975,26 @@ int main(int argc, char **argv)
 		case 'z':
 			fuzz_n = strtoul(optarg, NULL, 0);
 			break;
+		case 'm':
+			moves = 1;
+			break;
+		case 'c':
+			context = optarg;
+			break;
 		default:
 			pixelformat = 0;
 		}
 	}
 	if (fuzz_n)
 		return fuzz_run(dev, fuzz_n);
+	if (moves) {
+		if (frames <= MOVES_BUFFERS || !context) {
+			fprintf(stderr, "usage: camera-test -m -c CONTEXT [-d DEVICE] [-n FRAMES > %d]\n",
+				MOVES_BUFFERS);
+			return 2;
+		}
+		return moves_run(dev, frames);
+	}
 	if (!expect)
 		expect = bufs;
 	if (!pixelformat || !frames || !bufs || bufs > MAX_BUFFERS ||

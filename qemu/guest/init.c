@@ -394,6 +394,19 @@ static int torture_command(const char *cmd, char *out, size_t size)
 	return ret ? -1 : 0;
 }
 
+/* A number from a one-line file (debugfs, sysfs); -1 if there is none. */
+static int read_number(const char *path, long long *v)
+{
+	FILE *f = fopen(path, "r");
+	int ok = f && fscanf(f, "%lld", v) == 1;
+
+	if (f)
+		fclose(f);
+	if (!ok)
+		diag("%s: no number", path);
+	return ok ? 0 : -1;
+}
+
 /* "ops N errors 0" with N > 0 */
 static int torture_clean(const char *out)
 {
@@ -526,6 +539,38 @@ static int check_faults_in_alloc(void)
 	return faults_command(cmd);
 }
 
+/*
+ * Failures anywhere in cm_alloc(), its moves included, leave every chunk's
+ * data intact: some large requests must have failed, some got their chunk,
+ * and chunks moved.
+ */
+static int check_faults_in_moves(void)
+{
+	unsigned long ops, errors, failed, big, big_failed;
+	long long moves_before, moves;
+	char cmd[128], path[160], out[96];
+	struct area *ctx;
+	int ret;
+
+	if (read_areas() || !(ctx = largest_area(is_reusable_context)))
+		return -1;
+	snprintf(path, sizeof(path), "/sys/kernel/debug/cma/%.63s/moves",
+		 ctx->name);
+	snprintf(cmd, sizeof(cmd), "moves %.63s 16", ctx->name);
+	if (read_number(path, &moves_before) || fault_injection(1))
+		return -1;
+	ret = torture_command(cmd, out, sizeof(out));
+	fault_injection(0);
+	if (ret || read_number(path, &moves))
+		return -1;
+	diag("%s; %lld chunks moved", out, moves - moves_before);
+	if (sscanf(out, "ops %lu errors %lu failed %lu big %lu big_failed %lu",
+		   &ops, &errors, &failed, &big, &big_failed) != 5 ||
+	    !big || !big_failed || moves == moves_before)
+		return -1;
+	return torture_clean(out);
+}
+
 static int check_faults_in_create_destroy(void)
 {
 	char cmd[128], name[64];
@@ -614,6 +659,22 @@ static int check_recreate_while_looked_up(void)
 	return ret;
 }
 
+/*
+ * Idle camera buffers move for a second user of the context; streaming or
+ * mapped ones do not.
+ */
+static int check_camera_moves(void)
+{
+	char *argv[] = { "/bin/camera-test", "-m", "-n", "24", "-c", NULL, NULL };
+	struct area *ctx;
+
+	/* The board's camera context is its largest reusable one */
+	if (read_areas() || !(ctx = largest_area(is_reusable_context)))
+		return -1;
+	argv[5] = ctx->name;
+	return run(argv);
+}
+
 /* Random ioctls on the camera, then it must still give back its memory. */
 static int check_camera_fuzz(void)
 {
@@ -648,6 +709,7 @@ static int check_kmemleak(void)
 static const struct check debug_checks[] = {
 	{ "torture_under_pressure", check_torture_under_pressure },
 	{ "faults_in_alloc", check_faults_in_alloc },
+	{ "faults_in_moves", check_faults_in_moves },
 	{ "faults_in_create_destroy", check_faults_in_create_destroy },
 	{ "recreate_while_looked_up", check_recreate_while_looked_up },
 	{ "camera_fuzz", check_camera_fuzz },
@@ -663,6 +725,7 @@ static const struct check checks[] = {
 	{ "filler_intact_after_migration", check_filler_intact },
 	{ "cmafree_recovers", check_cmafree_recovers },
 	{ "camera", check_camera },
+	{ "camera_moves", check_camera_moves },
 	{ "v4l2_compliance", check_v4l2_compliance },
 };
 
