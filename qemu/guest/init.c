@@ -556,7 +556,7 @@ static int check_faults_in_moves(void)
 		return -1;
 	snprintf(path, sizeof(path), "/sys/kernel/debug/cma/%.63s/moves",
 		 ctx->name);
-	snprintf(cmd, sizeof(cmd), "moves %.63s 16", ctx->name);
+	snprintf(cmd, sizeof(cmd), "moves %.63s 24", ctx->name);
 	if (read_number(path, &moves_before) || fault_injection(1))
 		return -1;
 	ret = torture_command(cmd, out, sizeof(out));
