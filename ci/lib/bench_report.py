@@ -73,6 +73,42 @@ def fragmentation(rows, fig, out, memcpy_mbs):
     return table
 
 
+TECHNIQUES = (("loaded", "all on"),
+              ("loaded-batch32", "flush batching, batches of 32"),
+              ("loaded-nounmap", "batches of 512, a flush a page"),
+              ("loaded-none", "6.1's migration"))
+
+
+def techniques(samples, fig, ctx):
+    """Loaded allocations with each migration technique on and off."""
+    table = ["| size | " + " | ".join(f"{name} median / p99" for _, name in TECHNIQUES)
+             + " | all on vs 6.1's | in-tree cma_alloc, all on / 6.1's |",
+             "|---" * (len(TECHNIQUES) + 3) + "|"]
+    fig["techniques"] = []
+    for size in (1024, 6144, 16384):
+        cells, e = [], {"size_kb": size}
+        for state, _ in TECHNIQUES:
+            cm = samples("cm", size, state, ctx)
+            if not cm:
+                cells.append("")
+                continue
+            e[state] = {"median_ns": statistics.median(cm), "p99_ns": pct(cm, 99),
+                        "n": len(cm)}
+            cells.append(f"{e[state]['median_ns'] / 1e6:.2f} / {e[state]['p99_ns'] / 1e6:.2f} ms")
+        if "loaded" not in e or "loaded-none" not in e:
+            continue
+        e["speedup"] = e["loaded-none"]["median_ns"] / e["loaded"]["median_ns"]
+        intree = [samples("cma", size, state) for state in ("loaded", "loaded-none")]
+        if all(intree):
+            e["intree_median_ns"] = [statistics.median(x) for x in intree]
+        fig["techniques"].append(e)
+        table.append(f"| {size // 1024} MiB | " + " | ".join(cells)
+                     + f" | {e['speedup']:.2f}x | "
+                     + (" / ".join(f"{v / 1e6:.2f}" for v in e["intree_median_ns"]) + " ms"
+                        if "intree_median_ns" in e else "") + " |")
+    return table
+
+
 def summary(fig, memcpy):
     """The headline figures, as the issues name them."""
     s = {"frag_success_with_moves": fig["frag_success_moves"],
@@ -84,6 +120,11 @@ def summary(fig, memcpy):
     if loaded:
         s["loaded_6mib_median_ms"] = loaded[0]["cm_median_ns"] / 1e6
         s["loaded_6mib_p99_ms"] = loaded[0]["cm_p99_ns"] / 1e6
+    if "camera_first_frame" in fig:
+        s["camera_reqbufs_full_ms"] = fig["camera_first_frame"]["median_ns"] / 1e6
+    six = [e for e in fig.get("techniques", []) if e["size_kb"] == 6144]
+    if six:
+        s["loaded_6mib_median_ms_6_1_migration"] = six[0]["loaded-none"]["median_ns"] / 1e6
     return s
 
 
@@ -178,6 +219,15 @@ def main():
                 fh.write(f"{n} {statistics.median(cm) / 1e6}\n")
                 fig["scaling_live"].append({"live": n, "cm_median_ns": statistics.median(cm)})
     frag_table = fragmentation(rows, fig, out, memcpy_mbs)
+    tech_table = techniques(samples, fig, ctx)
+    camera = [int(r[5]) for r in rows if r[0] == "camera" and r[3] == "first-frame"
+              and r[5] != "error"]
+    camera_errors = sum(1 for r in rows if r[0] == "camera" and r[5] == "error")
+    if camera:
+        fig["camera_first_frame"] = {
+            "buffers": int(next(r[2] for r in rows if r[0] == "camera")),
+            "median_ns": statistics.median(camera), "p99_ns": pct(camera, 99),
+            "n": len(camera), "errors": camera_errors}
     with open(f"{out}/bench.json", "w") as fh:
         json.dump(fig, fh, indent=1)
     with open(f"{out}/summary.json", "w") as fh:
@@ -187,6 +237,13 @@ def main():
     print()
     print("\n".join(frag_table))
     print()
+    print("\n".join(tech_table))
+    print()
+    if "camera_first_frame" in fig:
+        c = fig["camera_first_frame"]
+        print(f"camera, open to first frame with {c['buffers']} full-HD buffers from a "
+              f"full context: median {c['median_ns'] / 1e6:.1f} ms, p99 {c['p99_ns'] / 1e6:.1f} ms "
+              f"({c['n']} runs, {c['errors']} failed)")
     print(f"memcpy of 6 MiB in the guest: {memcpy / 1e6:.2f} ms ({memcpy_mbs:.0f} MB/s)")
     if "private_6MiB" in fig:
         print("private context, 6 MiB: " + ", ".join(

@@ -18,6 +18,10 @@
  * C the nanoseconds of all requests.  Each moves run adds a line WHAT moved: A chunks
  * moved, B their bytes, C nanoseconds spent copying them.
  *
+ * Loaded samples also run with each of alloc_contig_range()'s migration
+ * techniques off (debugfs alloc_contig/batch_unmap and migrate_batch),
+ * alternating with them all on: STATE loaded-TECHNIQUE (see techniques[]).
+ *
  *   cma-bench -c CONTEXT -p PRIVATE -a AREA [-r REPS]
  */
 #include <errno.h>
@@ -44,10 +48,19 @@ static unsigned long occupancy(const char *area)
 	return strtoul(out, NULL, 10);
 }
 
-/* Page cache and anonymous memory until CMA is 90% occupied again. */
-static void load(void)
+/* A context's debugfs number, or -1 */
+static long long context_value(const char *ctx, const char *file);
+
+/*
+ * Page cache and anonymous memory until CMA is 90% occupied again, and
+ * AREA, the next sample's (a reusable one, or NULL), 97%: a sample frees
+ * its chunk, and the pages that take its place may land in another area.
+ */
+static void load(const char *area)
 {
-	unsigned long total_kb, free_kb, mem_kb;
+	unsigned long total_kb, free_kb, mem_kb, used;
+	long long count = area ? context_value(area, "count") : -1;
+	int i;
 
 	meminfo_kb("CmaTotal", &total_kb);
 	meminfo_kb("MemFree", &mem_kb);
@@ -58,11 +71,22 @@ static void load(void)
 	if (!filler_on) {
 		filler_fill(&filler, "/mnt/bench-fill", total_kb / 10, 64 * 1024);
 		filler_on = 1;
-		return;
 	}
 	meminfo_kb("CmaFree", &free_kb);
 	if (free_kb > total_kb / 10)
 		filler_top_up(&filler, total_kb / 10, 64 * 1024);
+	for (i = 0; i < 8 && count > 0; i++) {
+		used = occupancy(area);
+		if (used >= count - count / 32)
+			break;
+		/* Take as much again as the area has free */
+		meminfo_kb("CmaFree", &free_kb);
+		if (filler_top_up(&filler, free_kb - (count - used) * 4 > free_kb ?
+				  0 : free_kb - (count - used) * 4, 64 * 1024) ||
+		    !strcmp(filler.why, "memory low") ||
+		    !strcmp(filler.why, "filler full"))
+			break;
+	}
 }
 
 static void unload(void)
@@ -110,18 +134,23 @@ static long long context_value(const char *ctx, const char *file)
 	return v;
 }
 
+static int write_file(const char *path, const char *value)
+{
+	FILE *f = fopen(path, "w");
+	int ret;
+
+	if (!f)
+		return -1;
+	ret = fputs(value, f) < 0;
+	return fclose(f) || ret ? -1 : 0;
+}
+
 static int set_moves(const char *ctx, int on)
 {
 	char path[128];
-	FILE *f;
-	int ret;
 
 	snprintf(path, sizeof(path), "/sys/kernel/debug/cma/%s/moves_enabled", ctx);
-	f = fopen(path, "w");
-	if (!f)
-		return -1;
-	ret = fputs(on ? "Y\n" : "N\n", f) < 0;
-	return fclose(f) || ret ? -1 : 0;
+	return write_file(path, on ? "Y\n" : "N\n");
 }
 
 static void frag(const char *area, const char *how, unsigned int fill,
@@ -179,6 +208,56 @@ static void bench_frag(const char *ctx, const char *area)
 			set_moves(ctx, 1);
 			frag(area, "cma", fills[f], "intree", seed);
 		}
+}
+
+/* How alloc_contig_range() migrates: the series' techniques, on and off */
+static const struct technique {
+	const char *state;
+	const char *batch_unmap;	/* one TLB flush for a batch */
+	const char *migrate_batch;	/* pages isolated for a batch */
+} techniques[] = {
+	{ "loaded", "Y", "512" },		/* all on: the default */
+	{ "loaded-batch32", "Y", "32" },	/* flush batching, 6.1's batches */
+	{ "loaded-nounmap", "N", "512" },	/* large batches, a flush a page */
+	{ "loaded-none", "N", "32" },		/* 6.1's migration */
+};
+
+static int set_technique(const struct technique *t)
+{
+	if (write_file("/sys/kernel/debug/alloc_contig/batch_unmap", t->batch_unmap) ||
+	    write_file("/sys/kernel/debug/alloc_contig/migrate_batch", t->migrate_batch)) {
+		printf("# cannot set migration technique %s: %s\n", t->state,
+		       strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Loaded: movable pages occupy the areas before every sample.  Each
+ * technique in turn on the context; the in-tree area with all of them on
+ * and with 6.1's migration.
+ */
+static void bench_loaded(const char *ctx, const char *area, int reps)
+{
+	static const unsigned long sizes[] = { 1024, 6144, 16384 };
+	const unsigned int nt = sizeof(techniques) / sizeof(techniques[0]);
+	unsigned int s, t;
+	int i;
+
+	for (s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++)
+		for (i = 0; i < reps / 2; i++)
+			for (t = 0; t < nt; t++) {
+				if (set_technique(&techniques[t]))
+					continue;
+				load(ctx);
+				sample("cm", ctx, sizes[s], techniques[t].state, i);
+				if (t && t != nt - 1)
+					continue;
+				load(area);
+				sample("cma", area, sizes[s], techniques[t].state, i);
+			}
+	set_technique(&techniques[0]);
 }
 
 static long long now_ns(void)
@@ -277,16 +356,9 @@ int main(int argc, char **argv)
 		debugfs_command(CMD, out, sizeof(out), "release");
 	}
 	bench_frag(ctx, area);
-	/* Loaded: movable pages occupy the areas before every sample */
-	for (s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++)
-		for (i = 0; i < reps / 2; i++) {
-			load();
-			sample("cm", ctx, sizes[s], "loaded", i);
-			load();
-			sample("cma", area, sizes[s], "loaded", i);
-		}
+	bench_loaded(ctx, area, reps);
 	for (i = 0; i < reps / 2; i++) {
-		load();
+		load(NULL);
 		sample("cm", priv, 6144, "loaded", i);
 	}
 	unload();

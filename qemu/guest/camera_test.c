@@ -7,6 +7,7 @@
  *               [-o FRAME.ppm]
  *   camera-test -z N [-d DEVICE]
  *   camera-test -m -c CONTEXT [-d DEVICE] [-n FRAMES]
+ *   camera-test -t REPS [-d DEVICE] [-b BUFFERS]
  *
  * It asks for BUFFERS buffers and expects GOT of them (default: BUFFERS);
  * fewer is what a context too small for BUFFERS frames must give.  Every
@@ -26,7 +27,15 @@
  * Each buffer must still hold its last frame after the move, and the
  * camera must stream again with every pixel right.
  *
- * Prints a KTAP subtest (indented by four spaces) that init nests in its
+ * -t is a benchmark, not a check: REPS times, with CMA full of movable
+ * pages, the time from open() to the first frame when an application
+ * starts the camera as GStreamer's v4l2src does, back to back: S_FMT
+ * (full-HD RGB24), REQBUFS(BUFFERS), QUERYBUF, mmap and QBUF of each,
+ * STREAMON, DQBUF.  One CSV line a sample for ci/bench:
+ * bench,camera,-,BUFFERS,first-frame,REP,NANOSECONDS,0,0 (error instead of
+ * the time if a step failed or the frame was wrong).
+ *
+ * Otherwise it prints a KTAP subtest (indented by four spaces) that init nests in its
  * own report; exits 0 if every check passed.
  */
 #include <errno.h>
@@ -38,6 +47,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 #include <linux/dma-buf.h>
 #include <linux/videodev2.h>
@@ -932,6 +942,74 @@ out:
 	return plan_end();
 }
 
+static long long now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* -t: open to first frame, with CMA full of movable pages */
+static int time_first_frame(const char *dev, unsigned int bufs,
+			    unsigned int reps)
+{
+	enum v4l2_buf_type type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
+	struct filler filler;
+	unsigned long total_kb;
+	unsigned int r, i;
+	int failed = 0;
+
+	if (meminfo_kb("CmaTotal", &total_kb) ||
+	    filler_fill(&filler, "/mnt/camera-fill", total_kb / 10, 48 * 1024))
+		return 1;
+	for (r = 0; r < reps; r++) {
+		struct capture c = { .fd = -1 };
+		struct v4l2_buffer b = {
+			.type = V4L2_BUF_TYPE_VIDEO_CAPTURE,
+			.memory = V4L2_MEMORY_MMAP,
+		};
+		struct v4l2_requestbuffers none = {
+			.type = V4L2_BUF_TYPE_VIDEO_CAPTURE,
+			.memory = V4L2_MEMORY_MMAP,
+		};
+		long long t0, t;
+		int ok;
+
+		filler_top_up(&filler, total_kb / 10, 48 * 1024);
+		t0 = now_ns();
+		c.fd = open(dev, O_RDWR);
+		ok = c.fd >= 0 && set_format(&c, V4L2_PIX_FMT_RGB24) &&
+		     request_buffers(&c, bufs, bufs) &&
+		     !xioctl(c.fd, VIDIOC_STREAMON, &type, "VIDIOC_STREAMON") &&
+		     !xioctl(c.fd, VIDIOC_DQBUF, &b, "VIDIOC_DQBUF");
+		t = now_ns() - t0;
+		ok = ok && b.index < c.nr_bufs &&
+		     frame_ok(c.map[b.index], &c.fmt.fmt.pix, b.sequence);
+		if (ok)
+			printf("bench,camera,-,%u,first-frame,%u,%lld,0,0\n",
+			       bufs, r, t);
+		else
+			printf("bench,camera,-,%u,first-frame,%u,error,0,0\n",
+			       bufs, r);
+		failed |= !ok;
+		if (c.fd < 0)
+			break;
+		xioctl(c.fd, VIDIOC_STREAMOFF, &type, "VIDIOC_STREAMOFF");
+		for (i = 0; i < c.nr_bufs; i++)
+			if (c.map[i])
+				munmap(c.map[i], c.len[i]);
+		xioctl(c.fd, VIDIOC_REQBUFS, &none, "VIDIOC_REQBUFS 0");
+		close(c.fd);
+	}
+	if (filler_verify(&filler)) {
+		diag("the filler's data changed");
+		failed = 1;
+	}
+	filler_release(&filler);
+	return failed;
+}
+
 static uint32_t parse_format(const char *s)
 {
 	if (!strcmp(s, "rgb24"))
@@ -944,7 +1022,7 @@ static uint32_t parse_format(const char *s)
 int main(int argc, char **argv)
 {
 	const char *dev = "/dev/video0";
-	unsigned int frames = 60, bufs = 8, expect = 0, fuzz_n = 0;
+	unsigned int frames = 60, bufs = 8, expect = 0, fuzz_n = 0, reps = 0;
 	uint32_t pixelformat = V4L2_PIX_FMT_RGB24;
 	struct capture c = { .fd = -1 };
 	struct filler filler;
@@ -952,7 +1030,7 @@ int main(int argc, char **argv)
 	unsigned int i;
 	int opt, outlive, moves = 0;
 
-	while ((opt = getopt(argc, argv, "d:f:n:b:e:o:z:mc:")) != -1) {
+	while ((opt = getopt(argc, argv, "d:f:n:b:e:o:z:mc:t:")) != -1) {
 		switch (opt) {
 		case 'd':
 			dev = optarg;
@@ -981,12 +1059,26 @@ int main(int argc, char **argv)
 		case 'c':
 			context = optarg;
 			break;
+		case 't':
+			reps = strtoul(optarg, NULL, 0);
+			if (!reps)
+				pixelformat = 0;
+			break;
 		default:
 			pixelformat = 0;
 		}
 	}
 	if (fuzz_n)
 		return fuzz_run(dev, fuzz_n);
+	if (reps) {
+		if (!pixelformat || !bufs || bufs > MAX_BUFFERS) {
+			fprintf(stderr, "usage: camera-test -t REPS [-d DEVICE] [-b 1..%d]\n",
+				MAX_BUFFERS);
+			return 2;
+		}
+		setvbuf(stdout, NULL, _IOLBF, 0);
+		return time_first_frame(dev, bufs, reps);
+	}
 	if (moves) {
 		if (frames <= MOVES_BUFFERS || !context) {
 			fprintf(stderr, "usage: camera-test -m -c CONTEXT [-d DEVICE] [-n FRAMES > %d]\n",

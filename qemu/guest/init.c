@@ -7,6 +7,7 @@
  * The first line it prints, "cma-init: start", separates its KTAP document
  * from the kernel's KUnit output on the console.
  */
+#define _GNU_SOURCE	/* vmsplice() */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -21,6 +22,7 @@
 #include <sys/mount.h>
 #include <sys/reboot.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -286,6 +288,507 @@ static int check_cmafree_recovers(void)
 	diag("CmaFree %lu of %lu kB", free_kb, total_kb);
 	/* All but what the DMA API holds in the default area */
 	return free_kb + 4096 >= filler.cma_free_before_kb ? ret : -1;
+}
+
+/*
+ * Pages that processes map, in a reusable context, moved by
+ * alloc_contig_range()'s batched migration (one TLB flush a batch): each
+ * kind of mapping a migration must keep working, in two processes.
+ */
+enum mkind {
+	ANON_PRIVATE,	/* one process's anonymous memory (MADV_DONTFORK) */
+	ANON_SHARED,	/* MAP_SHARED | MAP_ANONYMOUS, in both */
+	ANON_COW,	/* private, shared copy-on-write after fork() */
+	FILE_SHARED,	/* a tmpfs file mapped shared, in both */
+	FILE_PRIVATE,	/* a tmpfs file mapped private, half of it written */
+	MLOCKED,	/* mlock()ed anonymous memory (MADV_DONTFORK) */
+	NR_MKINDS
+};
+
+static const char *const mkind_names[NR_MKINDS] = {
+	"anon-private", "anon-shared", "anon-cow", "file-shared",
+	"file-private", "mlocked",
+};
+
+#define MBLOCK		(1UL << 20)
+#define MBLOCK_PAGES	(MBLOCK / 4096)
+#define MAX_MBLOCKS	1024
+#define MAPPED_DIR	"/mnt/mapped"
+#define BENCH_CMD	"/sys/kernel/debug/cma_bench/cmd"
+
+struct mblock {
+	enum mkind kind;
+	uint32_t seed;
+	uint8_t *p;
+	uint64_t pfn[MBLOCK_PAGES];	/* in the parent, when last looked */
+};
+
+static struct mblock *mblocks;
+static int nr_mblocks, pagemap_fd = -1, to_child = -1, from_child = -1;
+static pid_t mapped_child = -1;
+static unsigned long ctx_base, ctx_count;
+static char ctx_name[64];
+static volatile uint8_t mapped_sink;
+static int child_cow_written;		/* in the child: after 'c' */
+
+/* Page @page of a block: a pattern no other page of the boot has */
+static void mfill(uint8_t *p, uint32_t seed, unsigned long page)
+{
+	uint32_t *w = (uint32_t *)(p + page * 4096);
+	unsigned int i;
+
+	for (i = 0; i < 1024; i++)
+		w[i] = seed ^ (uint32_t)((page * 1024 + i) * 2654435761u);
+}
+
+static int mcheck(const uint8_t *p, uint32_t seed, unsigned long page)
+{
+	const uint32_t *w = (const uint32_t *)(p + page * 4096);
+	unsigned int i;
+
+	for (i = 0; i < 1024; i++)
+		if (w[i] != (seed ^ (uint32_t)((page * 1024 + i) * 2654435761u)))
+			return 0;
+	return 1;
+}
+
+/* The seed page @page of block @b holds: written pages of a private file */
+static uint32_t mseed(const struct mblock *b, unsigned long page)
+{
+	return b->kind == FILE_PRIVATE && page < MBLOCK_PAGES / 2 ?
+	       b->seed ^ 0xc0c0c0c0u : b->seed;
+}
+
+static int mblock_ok(const struct mblock *b)
+{
+	unsigned long i;
+
+	for (i = 0; i < MBLOCK_PAGES; i++)
+		if (!mcheck(b->p, mseed(b, i), i))
+			return 0;
+	return 1;
+}
+
+static int in_child(const struct mblock *b)
+{
+	return b->kind != ANON_PRIVATE && b->kind != MLOCKED;
+}
+
+static uint8_t *map_file_block(int n, enum mkind kind, uint32_t seed)
+{
+	char name[64];
+	uint8_t *p, *buf = NULL;
+	unsigned long i;
+	int fd, ok = 1;
+
+	snprintf(name, sizeof(name), "%s/block-%d", MAPPED_DIR, n);
+	fd = open(name, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	if (fd < 0)
+		return MAP_FAILED;
+	if (kind == FILE_PRIVATE) {
+		/* Page cache written through write(), then mapped private */
+		buf = malloc(MBLOCK);
+		if (buf) {
+			for (i = 0; i < MBLOCK_PAGES; i++)
+				mfill(buf, seed, i);
+			ok = write(fd, buf, MBLOCK) == (ssize_t)MBLOCK;
+		}
+		free(buf);
+		ok = ok && buf;
+	} else {
+		ok = !ftruncate(fd, MBLOCK);
+	}
+	p = ok ? mmap(NULL, MBLOCK, PROT_READ | PROT_WRITE,
+		      kind == FILE_SHARED ? MAP_SHARED : MAP_PRIVATE, fd, 0) :
+		 MAP_FAILED;
+	close(fd);
+	unlink(name);
+	return p;
+}
+
+static int add_mblock(enum mkind kind)
+{
+	struct mblock *b = &mblocks[nr_mblocks];
+	unsigned long i;
+
+	b->kind = kind;
+	b->seed = 0x3a900000u + nr_mblocks;
+	if (kind == FILE_SHARED || kind == FILE_PRIVATE)
+		b->p = map_file_block(nr_mblocks, kind, b->seed);
+	else
+		b->p = mmap(NULL, MBLOCK, PROT_READ | PROT_WRITE,
+			    (kind == ANON_SHARED ? MAP_SHARED : MAP_PRIVATE) |
+			    MAP_ANONYMOUS, -1, 0);
+	if (b->p == MAP_FAILED)
+		return -1;
+	if ((kind == ANON_PRIVATE || kind == MLOCKED) &&
+	    madvise(b->p, MBLOCK, MADV_DONTFORK))
+		return -1;
+	for (i = 0; i < MBLOCK_PAGES; i++) {
+		if (kind == FILE_PRIVATE && i >= MBLOCK_PAGES / 2)
+			/* Read, not written: the file's page is mapped */
+			mapped_sink += b->p[i * 4096];
+		else
+			mfill(b->p, mseed(b, i), i);
+	}
+	if (kind == MLOCKED && mlock(b->p, MBLOCK))
+		return -1;
+	nr_mblocks++;
+	return 0;
+}
+
+/* Look up the block's PFNs; how many are in the context */
+static unsigned long mblock_pfns(struct mblock *b)
+{
+	uint64_t e[MBLOCK_PAGES];
+	unsigned long i, inside = 0;
+	off_t off = (uintptr_t)b->p / 4096 * sizeof(uint64_t);
+
+	if (pread(pagemap_fd, e, sizeof(e), off) != (ssize_t)sizeof(e)) {
+		memset(b->pfn, 0, sizeof(b->pfn));
+		return 0;
+	}
+	for (i = 0; i < MBLOCK_PAGES; i++) {
+		/* Bit 63: present; bits 0-54: the PFN */
+		b->pfn[i] = e[i] >> 63 ? e[i] & ((1ULL << 55) - 1) : 0;
+		inside += b->pfn[i] >= ctx_base &&
+			  b->pfn[i] < ctx_base + ctx_count;
+	}
+	return inside;
+}
+
+/* The pages of each kind in the context, in the diagnostics */
+static unsigned long mapped_inside(const char *when)
+{
+	unsigned long kind_in[NR_MKINDS] = { 0 }, total = 0;
+	int i;
+
+	for (i = 0; i < nr_mblocks; i++) {
+		unsigned long n = mblock_pfns(&mblocks[i]);
+
+		kind_in[mblocks[i].kind] += n;
+		total += n;
+	}
+	for (i = 0; i < NR_MKINDS; i++)
+		diag("%s: %lu %s pages in %s", when, kind_in[i], mkind_names[i],
+		     ctx_name);
+	return total;
+}
+
+/* Which of the parent's blocks the child checks, each command a byte */
+static int child_verify(uint8_t what)
+{
+	int i, bad = 0;
+
+	for (i = 0; i < nr_mblocks; i++) {
+		struct mblock *b = &mblocks[i];
+		unsigned long p;
+
+		if (!in_child(b))
+			continue;
+		if (what == 'v' && b->kind == ANON_COW && child_cow_written) {
+			for (p = 0; p < MBLOCK_PAGES; p++)
+				bad += !mcheck(b->p, b->seed ^ 0x11111111u, p);
+		} else if (what == 'v') {
+			bad += !mblock_ok(b);
+		} else if (what == 'g') {
+			/* The parent rewrote its shared blocks */
+			uint32_t seed = b->kind == ANON_SHARED ||
+					b->kind == FILE_SHARED ?
+					~b->seed : b->seed;
+
+			for (p = 0; p < MBLOCK_PAGES; p++)
+				bad += !mcheck(b->p, b->kind == FILE_PRIVATE ?
+					       mseed(b, p) : seed, p);
+		} else if (what == 'c' && b->kind == ANON_COW) {
+			/* Copy on write: the parent must not see these */
+			for (p = 0; p < MBLOCK_PAGES; p++)
+				mfill(b->p, b->seed ^ 0x11111111u, p);
+			child_cow_written = 1;
+		}
+	}
+	return bad;
+}
+
+static void mapped_child_loop(int in, int out)
+{
+	uint8_t cmd, ans;
+
+	while (read(in, &cmd, 1) == 1 && cmd != 'q') {
+		ans = child_verify(cmd) ? 'F' : 'P';
+		if (write(out, &ans, 1) != 1)
+			break;
+	}
+	_exit(0);
+}
+
+/* A command to the child; 0 if it answered that its view is right */
+static int ask_child(uint8_t cmd)
+{
+	uint8_t ans = 0;
+
+	if (write(to_child, &cmd, 1) != 1 || read(from_child, &ans, 1) != 1) {
+		diag("the mapping child did not answer '%c'", cmd);
+		return -1;
+	}
+	if (ans != 'P')
+		diag("the mapping child saw wrong data ('%c')", cmd);
+	return ans == 'P' ? 0 : -1;
+}
+
+static int read_ctx_number(const char *file, unsigned long *val)
+{
+	char path[256];
+
+	return area_path(path, sizeof(path), ctx_name, file) ||
+	       read_ulong(path, val);
+}
+
+#define ALLOC_CONTIG "/sys/kernel/debug/alloc_contig"
+
+static int set_migration(const char *batch_unmap, const char *batch)
+{
+	FILE *f = fopen(ALLOC_CONTIG "/batch_unmap", "w");
+	int ret;
+
+	if (!f)
+		return -1;
+	ret = fputs(batch_unmap, f) < 0;
+	ret |= fclose(f) != 0;
+	return ret || write_ulong(ALLOC_CONTIG "/migrate_batch",
+				  strtoul(batch, NULL, 10)) ? -1 : 0;
+}
+
+/*
+ * Blocks of every kind, round robin, until half the context holds them
+ * (the page allocator takes CMA pageblocks once they hold half the free
+ * memory) or memory runs low; then a child that maps the shared ones.
+ */
+static int check_mapped_pages_fill_context(void)
+{
+	unsigned long inside = 0, free_kb;
+	struct area *ctx;
+	int pipes[2][2];
+
+	if (read_areas() || !(ctx = largest_area(is_reusable_context)))
+		return -1;
+	snprintf(ctx_name, sizeof(ctx_name), "%.63s", ctx->name);
+	mkdir(MAPPED_DIR, 0755);
+	mblocks = calloc(MAX_MBLOCKS, sizeof(*mblocks));
+	pagemap_fd = open("/proc/self/pagemap", O_RDONLY);
+	/* A write to a pipe whose child died fails instead of killing init */
+	signal(SIGPIPE, SIG_IGN);
+	if (!mblocks || pagemap_fd < 0 ||
+	    mount("tmpfs", MAPPED_DIR, "tmpfs", 0, "size=90%") ||
+	    read_ctx_number("base_pfn", &ctx_base) ||
+	    read_ctx_number("count", &ctx_count) ||
+	    set_migration("Y\n", "512"))
+		return -1;
+	while (nr_mblocks < MAX_MBLOCKS && inside < ctx_count / 2) {
+		if (meminfo_kb("MemFree", &free_kb) || free_kb < 128 * 1024)
+			break;
+		if (add_mblock(nr_mblocks % NR_MKINDS)) {
+			diag("block %d (%s): %s", nr_mblocks,
+			     mkind_names[nr_mblocks % NR_MKINDS], strerror(errno));
+			return -1;
+		}
+		inside += mblock_pfns(&mblocks[nr_mblocks - 1]);
+	}
+	diag("%d MiB mapped, %lu of %s's %lu pages", nr_mblocks, inside,
+	     ctx_name, ctx_count);
+	inside = mapped_inside("before");
+	if (pipe(pipes[0]) || pipe(pipes[1]))
+		return -1;
+	fflush(stdout);
+	mapped_child = fork();
+	if (mapped_child < 0)
+		return -1;
+	if (!mapped_child) {
+		close(pipes[0][1]);
+		close(pipes[1][0]);
+		mapped_child_loop(pipes[0][0], pipes[1][1]);
+	}
+	close(pipes[0][0]);
+	close(pipes[1][1]);
+	to_child = pipes[0][1];
+	from_child = pipes[1][0];
+	return inside >= ctx_count / 4 && !ask_child('v') ? 0 : -1;
+}
+
+/*
+ * Most of the context, allocated with the batched path on: every block's
+ * page in the allocated range had to move.
+ */
+static int check_batched_migration_moves_mapped_pages(void)
+{
+	unsigned long before = 0, moved = 0, after, i, p;
+	uint64_t (*old)[MBLOCK_PAGES];
+	char out[64];
+	int ret;
+
+	if (mapped_child <= 0 || !(old = calloc(nr_mblocks, sizeof(*old))))
+		return -1;
+	for (i = 0; i < (unsigned long)nr_mblocks; i++) {
+		before += mblock_pfns(&mblocks[i]);
+		memcpy(old[i], mblocks[i].pfn, sizeof(old[i]));
+	}
+	ret = debugfs_command(BENCH_CMD, out, sizeof(out), "hold %s %lu 1",
+			      ctx_name, (ctx_count - 1024) * 4096);
+	if (ret)
+		diag("hold %lu pages of %s: %s", ctx_count - 1024, ctx_name,
+		     strerror(-ret));
+	after = mapped_inside("holding most of the context");
+	for (i = 0; i < (unsigned long)nr_mblocks; i++)
+		for (p = 0; p < MBLOCK_PAGES; p++)
+			moved += old[i][p] >= ctx_base &&
+				 old[i][p] < ctx_base + ctx_count &&
+				 mblocks[i].pfn[p] != old[i][p];
+	free(old);
+	diag("%lu of the %lu pages in the context moved, %lu still there",
+	     moved, before, after);
+	if (debugfs_command(BENCH_CMD, out, sizeof(out), "release"))
+		ret = -1;
+	return !ret && after <= 1024 && moved + 1024 >= before ? 0 : -1;
+}
+
+/* Data, sharing, copy-on-write and mlock after the move, in both processes */
+static int check_mapped_pages_intact_in_both_processes(void)
+{
+	unsigned long locked_kb = 0, resident = 0, i, p, nr_mlocked = 0;
+	int bad = 0;
+	unsigned char vec[MBLOCK_PAGES];
+	char line[128];
+	FILE *f;
+
+	if (mapped_child <= 0)
+		return -1;
+	for (i = 0; i < (unsigned long)nr_mblocks; i++)
+		bad += !mblock_ok(&mblocks[i]);
+	if (bad)
+		diag("%d blocks changed in the parent", bad);
+	if (ask_child('v'))
+		bad++;
+	/* Still shared: the child sees the parent's new data */
+	for (i = 0; i < (unsigned long)nr_mblocks; i++)
+		if (mblocks[i].kind == ANON_SHARED || mblocks[i].kind == FILE_SHARED)
+			for (p = 0; p < MBLOCK_PAGES; p++)
+				mfill(mblocks[i].p, ~mblocks[i].seed, p);
+	if (ask_child('g'))
+		bad++;
+	for (i = 0; i < (unsigned long)nr_mblocks; i++)
+		if (mblocks[i].kind == ANON_SHARED || mblocks[i].kind == FILE_SHARED)
+			for (p = 0; p < MBLOCK_PAGES; p++)
+				mfill(mblocks[i].p, mblocks[i].seed, p);
+	/* Still private: the child's writes stay in the child */
+	if (ask_child('c'))
+		bad++;
+	for (i = 0; i < (unsigned long)nr_mblocks; i++) {
+		if (mblocks[i].kind == ANON_COW && !mblock_ok(&mblocks[i])) {
+			diag("block %lu: the child's copy-on-write reached the parent", i);
+			bad++;
+		}
+		if (mblocks[i].kind != MLOCKED)
+			continue;
+		nr_mlocked++;
+		if (!mincore(mblocks[i].p, MBLOCK, vec))
+			for (p = 0; p < MBLOCK_PAGES; p++)
+				resident += vec[p] & 1;
+	}
+	f = fopen("/proc/self/status", "r");
+	while (f && fgets(line, sizeof(line), f))
+		sscanf(line, "VmLck: %lu kB", &locked_kb);
+	if (f)
+		fclose(f);
+	diag("mlocked: %lu kB locked, %lu of %lu pages resident", locked_kb,
+	     resident, nr_mlocked * MBLOCK_PAGES);
+	return bad || locked_kb != nr_mlocked * MBLOCK / 1024 ||
+	       resident != nr_mlocked * MBLOCK_PAGES ? -1 : 0;
+}
+
+/*
+ * A page held by a pipe (vmsplice(), as a device's short-term pin would)
+ * cannot move: a range over it must fail, with nothing lost, and succeed
+ * once the pipe lets go.
+ */
+static int check_pinned_page_fails_allocation_cleanly(void)
+{
+	unsigned long i, p, inside = 0;
+	struct mblock *b = NULL;
+	uint64_t pfn = 0;
+	int pipefd[2], ret, ok = 1;
+	struct iovec iov;
+	char out[64];
+
+	if (mapped_child <= 0)
+		return -1;
+	for (i = 0; i < 64 && !inside && nr_mblocks < MAX_MBLOCKS; i++) {
+		if (add_mblock(ANON_PRIVATE))
+			return -1;
+		b = &mblocks[nr_mblocks - 1];
+		inside = mblock_pfns(b);
+	}
+	if (!inside) {
+		diag("no new page landed in %s", ctx_name);
+		return -1;
+	}
+	for (p = 0; p < MBLOCK_PAGES; p++)
+		if (b->pfn[p] >= ctx_base && b->pfn[p] < ctx_base + ctx_count)
+			break;
+	pfn = b->pfn[p];
+	iov.iov_base = b->p + p * 4096;
+	iov.iov_len = 4096;
+	if (pipe(pipefd) || vmsplice(pipefd[1], &iov, 1, 0) != 4096)
+		return -1;
+	ret = debugfs_command(BENCH_CMD, out, sizeof(out), "hold %s %lu 1",
+			      ctx_name, ctx_count * 4096);
+	diag("the whole of %s with page %#llx in a pipe: %s", ctx_name,
+	     (unsigned long long)pfn, ret ? strerror(-ret) : "allocated");
+	if (!ret) {
+		ok = 0;
+		debugfs_command(BENCH_CMD, out, sizeof(out), "release");
+	}
+	mblock_pfns(b);
+	if (b->pfn[p] != pfn || !mblock_ok(b)) {
+		diag("the pinned page moved or changed: %#llx",
+		     (unsigned long long)b->pfn[p]);
+		ok = 0;
+	}
+	close(pipefd[0]);
+	close(pipefd[1]);
+	ret = debugfs_command(BENCH_CMD, out, sizeof(out), "hold %s %lu 1",
+			      ctx_name, ctx_count * 4096);
+	diag("the whole of %s once the pipe is closed: %s", ctx_name,
+	     ret ? strerror(-ret) : "allocated");
+	ok = ok && !ret;
+	if (!ret && debugfs_command(BENCH_CMD, out, sizeof(out), "release"))
+		ok = 0;
+	for (i = 0; i < (unsigned long)nr_mblocks; i++)
+		ok = ok && mblock_ok(&mblocks[i]);
+	return ok && !ask_child('v') ? 0 : -1;
+}
+
+/* The child, the blocks and their files go; CMA comes back */
+static int check_mapped_pages_released(void)
+{
+	uint8_t quit = 'q';
+	int i, status;
+
+	if (mapped_child > 0) {
+		if (write(to_child, &quit, 1) != 1)
+			kill(mapped_child, SIGKILL);
+		waitpid(mapped_child, &status, 0);
+		close(to_child);
+		close(from_child);
+	}
+	for (i = 0; i < nr_mblocks; i++)
+		munmap(mblocks[i].p, MBLOCK);
+	nr_mblocks = 0;
+	free(mblocks);
+	mblocks = NULL;
+	if (pagemap_fd >= 0)
+		close(pagemap_fd);
+	signal(SIGPIPE, SIG_DFL);
+	return mapped_child > 0 && !umount(MAPPED_DIR) ? 0 : -1;
 }
 
 /* Run a program of the initramfs; 0 if it exits 0. */
@@ -724,6 +1227,14 @@ static const struct check checks[] = {
 	{ "full_context_serves_most_of_itself", check_full_context_serves_most },
 	{ "filler_intact_after_migration", check_filler_intact },
 	{ "cmafree_recovers", check_cmafree_recovers },
+	{ "mapped_pages_fill_context", check_mapped_pages_fill_context },
+	{ "batched_migration_moves_mapped_pages",
+	  check_batched_migration_moves_mapped_pages },
+	{ "mapped_pages_intact_in_both_processes",
+	  check_mapped_pages_intact_in_both_processes },
+	{ "pinned_page_fails_allocation_cleanly",
+	  check_pinned_page_fails_allocation_cleanly },
+	{ "mapped_pages_released", check_mapped_pages_released },
 	{ "camera", check_camera },
 	{ "camera_moves", check_camera_moves },
 	{ "v4l2_compliance", check_v4l2_compliance },
@@ -739,13 +1250,14 @@ static void mount_fs(const char *type, const char *dir)
 /*
  * bench=1 on the command line: run the benchmark instead of the checks, on
  * the largest reusable context, the largest private one and the in-tree
- * default area.
+ * default area; then time the camera's start.
  */
 static int run_bench(void)
 {
 	struct area *ctx, *priv = NULL;
 	char *argv[] = { "/bin/cma-bench", "-c", NULL, "-p", NULL, "-a",
 			 "reserved", "-r", "40", NULL };
+	char *camera[] = { "/bin/camera-test", "-t", "10", "-b", "8", NULL };
 	int i;
 
 	if (read_areas())
@@ -761,7 +1273,10 @@ static int run_bench(void)
 	}
 	argv[2] = ctx->name;
 	argv[4] = priv->name;
-	return run(argv);
+	if (run(argv))
+		return -1;
+	/* The camera's start from a full context: open to first frame */
+	return run(camera);
 }
 
 #define NR_CHECKS (sizeof(checks) / sizeof(checks[0]))
