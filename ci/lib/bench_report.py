@@ -79,33 +79,53 @@ TECHNIQUES = (("loaded", "all on"),
               ("loaded-none", "6.1's migration"))
 
 
-def techniques(samples, fig, ctx):
-    """Loaded allocations with each migration technique on and off."""
-    table = ["| size | " + " | ".join(f"{name} median / p99" for _, name in TECHNIQUES)
-             + " | all on vs 6.1's | in-tree cma_alloc, all on / 6.1's |",
+def techniques(samples, rows, fig, ctx):
+    """Loaded allocations with each migration technique on and off: every
+    technique with cma_alloc() on the in-tree area, all on and all off with
+    cm_alloc() on the context."""
+    table = ["| size | " + " | ".join(f"{name}: cma_alloc median / p99" for _, name in TECHNIQUES)
+             + " | all on vs 6.1's | cm_alloc on the context, all on / 6.1's |",
              "|---" * (len(TECHNIQUES) + 3) + "|"]
     fig["techniques"] = []
+
+    def used(what, area, size, state):
+        return [int(r[7]) for r in rows if r[0] == what and r[1] == area
+                and r[2] == str(size) and r[3] == state and r[5] != "error"]
+
     for size in (1024, 6144, 16384):
-        cells, e = [], {"size_kb": size}
+        cells, e = [], {"size_kb": size, "area": "reserved"}
         for state, _ in TECHNIQUES:
-            cm = samples("cm", size, state, ctx)
-            if not cm:
+            cma = samples("cma", size, state, "reserved")
+            if not cma:
                 cells.append("")
                 continue
-            e[state] = {"median_ns": statistics.median(cm), "p99_ns": pct(cm, 99),
-                        "n": len(cm)}
+            e[state] = {"median_ns": statistics.median(cma), "p99_ns": pct(cma, 99),
+                        "n": len(cma),
+                        "used_pages_median": statistics.median(used("cma", "reserved", size, state))}
             cells.append(f"{e[state]['median_ns'] / 1e6:.2f} / {e[state]['p99_ns'] / 1e6:.2f} ms")
         if "loaded" not in e or "loaded-none" not in e:
             continue
         e["speedup"] = e["loaded-none"]["median_ns"] / e["loaded"]["median_ns"]
-        intree = [samples("cma", size, state) for state in ("loaded", "loaded-none")]
-        if all(intree):
-            e["intree_median_ns"] = [statistics.median(x) for x in intree]
+        cm = [samples("cm", size, state, ctx) for state in ("loaded", "loaded-none")]
+        if all(cm):
+            e["context_median_ns"] = [statistics.median(x) for x in cm]
+            e["context_used_pages_median"] = [statistics.median(used("cm", ctx, size, state))
+                                              for state in ("loaded", "loaded-none")]
         fig["techniques"].append(e)
         table.append(f"| {size // 1024} MiB | " + " | ".join(cells)
                      + f" | {e['speedup']:.2f}x | "
-                     + (" / ".join(f"{v / 1e6:.2f}" for v in e["intree_median_ns"]) + " ms"
-                        if "intree_median_ns" in e else "") + " |")
+                     + (" / ".join(f"{v / 1e6:.2f}" for v in e["context_median_ns"]) + " ms"
+                        if "context_median_ns" in e else "") + " |")
+    if fig["techniques"]:
+        table.append("")
+        table.append("Pages in use in the area before each sample (median; the in-tree area, "
+                     "then the context, all on / 6.1's): "
+                     + "; ".join(f"{e['size_kb'] // 1024} MiB: "
+                                 + ", ".join(f"{e[s]['used_pages_median']:.0f}"
+                                             for s, _ in TECHNIQUES if s in e)
+                                 + (" / context " + ", ".join(f"{v:.0f}" for v in e["context_used_pages_median"])
+                                    if "context_used_pages_median" in e else "")
+                                 for e in fig["techniques"]))
     return table
 
 
@@ -124,7 +144,8 @@ def summary(fig, memcpy):
         s["camera_reqbufs_full_ms"] = fig["camera_first_frame"]["median_ns"] / 1e6
     six = [e for e in fig.get("techniques", []) if e["size_kb"] == 6144]
     if six:
-        s["loaded_6mib_median_ms_6_1_migration"] = six[0]["loaded-none"]["median_ns"] / 1e6
+        s["intree_loaded_6mib_median_ms"] = six[0]["loaded"]["median_ns"] / 1e6
+        s["intree_loaded_6mib_median_ms_6_1_migration"] = six[0]["loaded-none"]["median_ns"] / 1e6
     return s
 
 
@@ -219,7 +240,7 @@ def main():
                 fh.write(f"{n} {statistics.median(cm) / 1e6}\n")
                 fig["scaling_live"].append({"live": n, "cm_median_ns": statistics.median(cm)})
     frag_table = fragmentation(rows, fig, out, memcpy_mbs)
-    tech_table = techniques(samples, fig, ctx)
+    tech_table = techniques(samples, rows, fig, ctx)
     camera = [int(r[5]) for r in rows if r[0] == "camera" and r[3] == "first-frame"
               and r[5] != "error"]
     camera_errors = sum(1 for r in rows if r[0] == "camera" and r[5] == "error")

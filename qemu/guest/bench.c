@@ -20,9 +20,13 @@
  *
  * Loaded samples also run with each of alloc_contig_range()'s migration
  * techniques off (debugfs alloc_contig/batch_unmap and migrate_batch),
- * alternating with them all on: STATE loaded-TECHNIQUE (see techniques[]).
+ * alternating with them all on: STATE loaded-TECHNIQUE (see techniques[]),
+ * every technique for cma on the in-tree area, all on and all off (none)
+ * for cm on the context.
  *
- *   cma-bench -c CONTEXT -p PRIVATE -a AREA [-r REPS]
+ *   cma-bench -c CONTEXT -p PRIVATE -a AREA [-r REPS] [-l]
+ *
+ * -l: only memcpy and the loaded allocations.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -53,8 +57,10 @@ static long long context_value(const char *ctx, const char *file);
 
 /*
  * Page cache and anonymous memory until CMA is 90% occupied again, and
- * AREA, the next sample's (a reusable one, or NULL), 97%: a sample frees
- * its chunk, and the pages that take its place may land in another area.
+ * AREA, the next sample's (a reusable one, or NULL), 97% if four top-ups
+ * do it: a sample frees its chunk, and the page allocator takes CMA's
+ * smallest free blocks first, often in another area, and CMA only once it
+ * holds half the free memory.  The samples record how full AREA was.
  */
 static void load(const char *area)
 {
@@ -75,7 +81,7 @@ static void load(const char *area)
 	meminfo_kb("CmaFree", &free_kb);
 	if (free_kb > total_kb / 10)
 		filler_top_up(&filler, total_kb / 10, 64 * 1024);
-	for (i = 0; i < 8 && count > 0; i++) {
+	for (i = 0; i < 4 && count > 0; i++) {
 		used = occupancy(area);
 		if (used >= count - count / 32)
 			break;
@@ -235,27 +241,30 @@ static int set_technique(const struct technique *t)
 
 /*
  * Loaded: movable pages occupy the areas before every sample.  Each
- * technique in turn on the context; the in-tree area with all of them on
- * and with 6.1's migration.
+ * technique in turn with cma_alloc() on the in-tree area, which the filler
+ * keeps fuller than the context, starting with a different one each round
+ * so that none always follows the same one; cm_alloc() on the context with
+ * all of them on and with 6.1's migration.
  */
 static void bench_loaded(const char *ctx, const char *area, int reps)
 {
 	static const unsigned long sizes[] = { 1024, 6144, 16384 };
 	const unsigned int nt = sizeof(techniques) / sizeof(techniques[0]);
-	unsigned int s, t;
+	unsigned int s, t, k;
 	int i;
 
 	for (s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++)
 		for (i = 0; i < reps / 2; i++)
-			for (t = 0; t < nt; t++) {
+			for (k = 0; k < nt; k++) {
+				t = (k + i) % nt;
 				if (set_technique(&techniques[t]))
-					continue;
-				load(ctx);
-				sample("cm", ctx, sizes[s], techniques[t].state, i);
-				if (t && t != nt - 1)
 					continue;
 				load(area);
 				sample("cma", area, sizes[s], techniques[t].state, i);
+				if (t && t != nt - 1)
+					continue;
+				load(ctx);
+				sample("cm", ctx, sizes[s], techniques[t].state, i);
 			}
 	set_technique(&techniques[0]);
 }
@@ -296,11 +305,11 @@ int main(int argc, char **argv)
 	static const unsigned long scale[] = { 64, 256, 1024, 4096, 16384, 32768 };
 	static const unsigned int live[] = { 0, 16, 64, 256 };
 	const char *ctx = NULL, *priv = NULL, *area = NULL;
-	int reps = 20, opt, i;
+	int reps = 20, opt, i, only_loaded = 0;
 	unsigned int s, n;
 	char out[64];
 
-	while ((opt = getopt(argc, argv, "c:p:a:r:")) != -1) {
+	while ((opt = getopt(argc, argv, "c:p:a:r:l")) != -1) {
 		switch (opt) {
 		case 'c':
 			ctx = optarg;
@@ -314,17 +323,26 @@ int main(int argc, char **argv)
 		case 'r':
 			reps = atoi(optarg);
 			break;
+		case 'l':
+			only_loaded = 1;
+			break;
 		default:
 			ctx = NULL;
 		}
 	}
 	if (!ctx || !priv || !area || reps < 2) {
-		fprintf(stderr, "usage: cma-bench -c CONTEXT -p PRIVATE -a AREA [-r REPS]\n");
+		fprintf(stderr, "usage: cma-bench -c CONTEXT -p PRIVATE -a AREA [-r REPS] [-l]\n");
 		return 2;
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
 
 	bench_memcpy(reps);
+	if (only_loaded) {
+		bench_loaded(ctx, area, reps);
+		unload();
+		printf("bench,done,-,0,-,0,0,0,0\n");
+		return 0;
+	}
 	/*
 	 * Idle: side by side, alternating, for each size; cm_alloc() on the
 	 * in-tree area too, which tells the API's cost from the area's.
