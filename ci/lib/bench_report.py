@@ -82,35 +82,47 @@ TECHNIQUES = (("loaded", "all on"),
 def techniques(samples, rows, fig, ctx):
     """Loaded allocations with each migration technique on and off: every
     technique with cma_alloc() on the in-tree area, all on and all off with
-    cm_alloc() on the context."""
+    cm_alloc() on the context.  Only samples whose area had at most an
+    eighth of the sample's pages free count: the filler cannot always fill
+    the area a sample just freed, and a sample that finds its pages free
+    migrates nothing.  An area's size is the most pages any sample saw in
+    use there (the filler fills each one completely now and then)."""
+    size_of = {}
+    for r in rows:
+        if r[0] in ("cm", "cma") and r[7].isdigit():
+            size_of[r[1]] = max(size_of.get(r[1], 0), int(r[7]))
+
+    def full(what, area, size, state):
+        """The times and fills of the samples that found the area full."""
+        got = [(int(r[5]), int(r[7])) for r in rows if r[0] == what and r[1] == area
+               and r[2] == str(size) and r[3] == state and r[5] != "error"]
+        return [g for g in got if size_of.get(area, 0) - g[1] <= size // 4 // 8]
+
     table = ["| size | " + " | ".join(f"{name}: cma_alloc median / p99" for _, name in TECHNIQUES)
              + " | all on vs 6.1's | cm_alloc on the context, all on / 6.1's |",
              "|---" * (len(TECHNIQUES) + 3) + "|"]
     fig["techniques"] = []
 
-    def used(what, area, size, state):
-        return [int(r[7]) for r in rows if r[0] == what and r[1] == area
-                and r[2] == str(size) and r[3] == state and r[5] != "error"]
-
     for size in (1024, 6144, 16384):
         cells, e = [], {"size_kb": size, "area": "reserved"}
         for state, _ in TECHNIQUES:
-            cma = samples("cma", size, state, "reserved")
-            if not cma:
+            got = full("cma", "reserved", size, state)
+            if not got:
                 cells.append("")
                 continue
+            cma = [t for t, _ in got]
             e[state] = {"median_ns": statistics.median(cma), "p99_ns": pct(cma, 99),
-                        "n": len(cma),
-                        "used_pages_median": statistics.median(used("cma", "reserved", size, state))}
+                        "n": len(cma), "n_all": len(samples("cma", size, state, "reserved")),
+                        "used_pages_median": statistics.median(u for _, u in got)}
             cells.append(f"{e[state]['median_ns'] / 1e6:.2f} / {e[state]['p99_ns'] / 1e6:.2f} ms")
         if "loaded" not in e or "loaded-none" not in e:
             continue
         e["speedup"] = e["loaded-none"]["median_ns"] / e["loaded"]["median_ns"]
-        cm = [samples("cm", size, state, ctx) for state in ("loaded", "loaded-none")]
+        cm = [full("cm", ctx, size, state) for state in ("loaded", "loaded-none")]
         if all(cm):
-            e["context_median_ns"] = [statistics.median(x) for x in cm]
-            e["context_used_pages_median"] = [statistics.median(used("cm", ctx, size, state))
-                                              for state in ("loaded", "loaded-none")]
+            e["context_median_ns"] = [statistics.median(t for t, _ in x) for x in cm]
+            e["context_n"] = [len(x) for x in cm]
+            e["context_used_pages_median"] = [statistics.median(u for _, u in x) for x in cm]
         fig["techniques"].append(e)
         table.append(f"| {size // 1024} MiB | " + " | ".join(cells)
                      + f" | {e['speedup']:.2f}x | "
@@ -118,8 +130,13 @@ def techniques(samples, rows, fig, ctx):
                         if "context_median_ns" in e else "") + " |")
     if fig["techniques"]:
         table.append("")
-        table.append("Pages in use in the area before each sample (median; the in-tree area, "
-                     "then the context, all on / 6.1's): "
+        table.append("Samples that found their area full (an eighth of the sample's pages "
+                     "free at most), of all, and their areas' pages in use (median; the "
+                     "in-tree area by technique, then the context, all on / 6.1's): "
+                     + "; ".join(f"{e['size_kb'] // 1024} MiB: "
+                                 + ", ".join(f"{e[s]['n']}/{e[s]['n_all']}"
+                                             for s, _ in TECHNIQUES if s in e)
+                                 for e in fig["techniques"]) + ". Pages in use: "
                      + "; ".join(f"{e['size_kb'] // 1024} MiB: "
                                  + ", ".join(f"{e[s]['used_pages_median']:.0f}"
                                              for s, _ in TECHNIQUES if s in e)
