@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """Summarise the raw 'bench,...' lines of a benchmark boot's console.
 
-usage: bench_report.py CONSOLE OUT_DIR KERNEL QEMU MACHINE
+usage: bench_report.py CONSOLE OUT_DIR KERNEL QEMU MACHINE [UNPATCHED_CONSOLE]
+
+UNPATCHED_CONSOLE: the benchmark boot of the kernel without the series
+(bench=unpatched), whose samples are WHAT cma-unpatched.
 
 Writes OUT_DIR/bench.csv (every raw sample), OUT_DIR/bench.json (the
 figures), OUT_DIR/summary.json (the headline figures), OUT_DIR/bench-*.dat
@@ -79,6 +82,119 @@ TECHNIQUES = (("loaded", "all on"),
               ("loaded-none", "6.1's migration"))
 
 
+def full_samples(rows):
+    """full(what, area, size, state): the (ns, pages in use) of the samples
+    that found their area full: at most an eighth of the sample's pages
+    free.  An area's size is the most pages any sample saw in use there."""
+    size_of = {}
+    for r in rows:
+        if r[0] in ("cm", "cma", "cma-unpatched") and r[7].isdigit():
+            size_of[r[1]] = max(size_of.get(r[1], 0), int(r[7]))
+
+    def full(what, area, size, state):
+        got = [(int(r[5]), int(r[7])) for r in rows if r[0] == what and r[1] == area
+               and r[2] == str(size) and r[3] == state and r[5] != "error"]
+        return [g for g in got if size_of.get(area, 0) - g[1] <= size // 4 // 8]
+    return full
+
+
+def flushes(rows, what, area, size, state):
+    """The median TLB flushes broadcast per allocation and free (the
+    tlb-WHAT lines of a kernel with CONFIG_DEBUG_TLBFLUSH), or None."""
+    got = [int(r[5]) for r in rows if r[0] == "tlb-" + what and r[1] == area
+           and r[2] == str(size) and r[3] == state]
+    return statistics.median(got) if got else None
+
+
+CLASSES = (("tmpfs", "tmpfs files"),
+           ("anon", "anonymous, private"),
+           ("clean", "clean ext4 file pages"),
+           ("dirty", "dirty ext4 file pages"))
+
+
+def classes(rows, fig, ctx, memcpy_mbs):
+    """Each workload class alone, all techniques on (STATE CLASS) against
+    6.1's migration (CLASS-none): cma_alloc() on the in-tree area and
+    cm_alloc() on the context, samples that found their area full only."""
+    full = full_samples(rows)
+    table = ["| class | size | cma_alloc all on: median / p99 | cma_alloc, 6.1's migration "
+             "| all on vs 6.1's | cm_alloc all on: median / p99 | cm_alloc, 6.1's migration "
+             "| cm_alloc MB/s (of memcpy) | TLB flushes, cm_alloc all on / 6.1's "
+             "| samples (full of all) |",
+             "|---" * 10 + "|"]
+    fig["classes"] = []
+    for cls, name in CLASSES:
+        for size in (1024, 6144, 16384):
+            e = {"class": cls, "size_kb": size}
+            for what, area in (("cma", "reserved"), ("cm", ctx)):
+                for tech, state in (("on", cls), ("none", cls + "-none")):
+                    got = [t for t, _ in full(what, area, size, state)]
+                    n_all = sum(1 for r in rows if r[0] == what and r[1] == area
+                                and r[2] == str(size) and r[3] == state)
+                    if got:
+                        e[f"{what}_{tech}"] = {"median_ns": statistics.median(got),
+                                               "p99_ns": pct(got, 99), "n": len(got),
+                                               "n_all": n_all}
+            if "cma_on" not in e or "cm_on" not in e:
+                continue
+
+            def ms(k, p99=False):
+                if k not in e:
+                    return ""
+                v = f"{e[k]['median_ns'] / 1e6:.2f}"
+                return v + (f" / {e[k]['p99_ns'] / 1e6:.2f} ms" if p99 else " ms")
+            if "cma_none" in e:
+                e["speedup"] = e["cma_none"]["median_ns"] / e["cma_on"]["median_ns"]
+            e["cm_MBps"] = size * 1024 / e["cm_on"]["median_ns"] * 1e3
+            e["tlb_flushes"] = [flushes(rows, "cm", ctx, size, st)
+                                for st in (cls, cls + "-none")]
+            fig["classes"].append(e)
+            table.append(f"| {name} | {size // 1024} MiB | {ms('cma_on', True)} | "
+                         f"{ms('cma_none')} | "
+                         + (f"{e['speedup']:.2f}x" if "speedup" in e else "")
+                         + f" | {ms('cm_on', True)} | {ms('cm_none')} | "
+                         f"{e['cm_MBps']:.0f} ({100 * e['cm_MBps'] / memcpy_mbs:.0f}%) | "
+                         + " / ".join("" if v is None else f"{v:.0f}" for v in e["tlb_flushes"])
+                         + " | " + ", ".join(f"{e[k]['n']}/{e[k]['n_all']}" for k in
+                                     ("cma_on", "cma_none", "cm_on", "cm_none") if k in e)
+                         + " |")
+    return table
+
+
+def unpatched(rows, fig, ctx):
+    """The mixed workload on the kernel without the series (cma_alloc()
+    through CMA's debugfs files) against cm_alloc() on the context and
+    cma_alloc() on the in-tree area with the series, all techniques on;
+    samples that found their area full only."""
+    full = full_samples(rows)
+    table = ["| size | unpatched cma_alloc: median / p99 | series, cma_alloc all on "
+             "| series, cm_alloc all on | unpatched vs cm_alloc | samples (full of all) |",
+             "|---" * 6 + "|"]
+    fig["unpatched"] = []
+    for size in (1024, 6144, 16384):
+        u = [t for t, _ in full("cma-unpatched", "reserved", size, "loaded")]
+        if not u:
+            continue
+        n_all = sum(1 for r in rows if r[0] == "cma-unpatched" and r[2] == str(size))
+        cma = [t for t, _ in full("cma", "reserved", size, "loaded")]
+        cm = [t for t, _ in full("cm", ctx, size, "loaded")]
+        e = {"size_kb": size, "median_ns": statistics.median(u), "p99_ns": pct(u, 99),
+             "n": len(u), "n_all": n_all}
+        if cma:
+            e["series_cma_median_ns"] = statistics.median(cma)
+        if cm:
+            e["series_cm_median_ns"] = statistics.median(cm)
+            e["speedup_cm"] = e["median_ns"] / e["series_cm_median_ns"]
+        fig["unpatched"].append(e)
+        table.append(f"| {size // 1024} MiB | {e['median_ns'] / 1e6:.2f} / "
+                     f"{e['p99_ns'] / 1e6:.2f} ms | "
+                     + (f"{e['series_cma_median_ns'] / 1e6:.2f} ms" if cma else "")
+                     + " | " + (f"{e['series_cm_median_ns'] / 1e6:.2f} ms" if cm else "")
+                     + " | " + (f"{e['speedup_cm']:.2f}x" if cm else "")
+                     + f" | {e['n']}/{e['n_all']} |")
+    return table
+
+
 def techniques(samples, rows, fig, ctx):
     """Loaded allocations with each migration technique on and off: every
     technique with cma_alloc() on the in-tree area, all on and all off with
@@ -87,16 +203,7 @@ def techniques(samples, rows, fig, ctx):
     the area a sample just freed, and a sample that finds its pages free
     migrates nothing.  An area's size is the most pages any sample saw in
     use there (the filler fills each one completely now and then)."""
-    size_of = {}
-    for r in rows:
-        if r[0] in ("cm", "cma") and r[7].isdigit():
-            size_of[r[1]] = max(size_of.get(r[1], 0), int(r[7]))
-
-    def full(what, area, size, state):
-        """The times and fills of the samples that found the area full."""
-        got = [(int(r[5]), int(r[7])) for r in rows if r[0] == what and r[1] == area
-               and r[2] == str(size) and r[3] == state and r[5] != "error"]
-        return [g for g in got if size_of.get(area, 0) - g[1] <= size // 4 // 8]
+    full = full_samples(rows)
 
     table = ["| size | " + " | ".join(f"{name}: cma_alloc median / p99" for _, name in TECHNIQUES)
              + " | all on vs 6.1's | cm_alloc on the context, all on / 6.1's |",
@@ -118,6 +225,8 @@ def techniques(samples, rows, fig, ctx):
         if "loaded" not in e or "loaded-none" not in e:
             continue
         e["speedup"] = e["loaded-none"]["median_ns"] / e["loaded"]["median_ns"]
+        e["tlb_flushes"] = {state: flushes(rows, "cma", "reserved", size, state)
+                            for state, _ in TECHNIQUES}
         cm = [full("cm", ctx, size, state) for state in ("loaded", "loaded-none")]
         if all(cm):
             e["context_median_ns"] = [statistics.median(t for t, _ in x) for x in cm]
@@ -128,6 +237,15 @@ def techniques(samples, rows, fig, ctx):
                      + f" | {e['speedup']:.2f}x | "
                      + (" / ".join(f"{v / 1e6:.2f}" for v in e["context_median_ns"]) + " ms"
                         if "context_median_ns" in e else "") + " |")
+    if any(v is not None for e in fig["techniques"] for v in e["tlb_flushes"].values()):
+        table.append("")
+        table.append("TLB flushes broadcast per cma_alloc() and its release (median; "
+                     "/proc/vmstat nr_tlb_remote_flush, CONFIG_DEBUG_TLBFLUSH), by technique: "
+                     + "; ".join(f"{e['size_kb'] // 1024} MiB: "
+                                 + ", ".join(f"{n}: {e['tlb_flushes'][s]:.0f}"
+                                             for s, n in TECHNIQUES
+                                             if e["tlb_flushes"][s] is not None)
+                                 for e in fig["techniques"]) + ".")
     if fig["techniques"]:
         table.append("")
         table.append("Samples that found their area full (an eighth of the sample's pages "
@@ -163,22 +281,38 @@ def summary(fig, memcpy):
     if six:
         s["intree_loaded_6mib_median_ms"] = six[0]["loaded"]["median_ns"] / 1e6
         s["intree_loaded_6mib_median_ms_6_1_migration"] = six[0]["loaded-none"]["median_ns"] / 1e6
+    for e in fig.get("techniques", []):
+        if e["size_kb"] == 6144 and e["tlb_flushes"]["loaded"] is not None:
+            s["intree_loaded_6mib_tlb_flushes"] = e["tlb_flushes"]["loaded"]
+            s["intree_loaded_6mib_tlb_flushes_6_1_migration"] = e["tlb_flushes"]["loaded-none"]
+    for e in fig.get("unpatched", []):
+        if e["size_kb"] == 6144:
+            s["unpatched_loaded_6mib_median_ms"] = e["median_ns"] / 1e6
+            if "speedup_cm" in e:
+                s["loaded_6mib_speedup_vs_unpatched"] = e["speedup_cm"]
+    for e in fig.get("classes", []):
+        if e["size_kb"] == 6144:
+            s[f"{e['class']}_loaded_6mib_median_ms"] = e["cm_on"]["median_ns"] / 1e6
     return s
 
 
 def main():
-    if len(sys.argv) != 6:
+    if len(sys.argv) not in (6, 7):
         sys.exit(__doc__)
-    console, out, kernel, qemu, machine = sys.argv[1:]
+    console, out, kernel, qemu, machine = sys.argv[1:6]
     rows = []
-    for line in open(console, errors="replace"):
-        line = line.strip()
-        if line.startswith("bench,"):
-            f = line.split(",")
-            if len(f) == 9:
-                rows.append(f[1:])
-    if not any(r[0] == "done" for r in rows):
-        sys.exit("bench_report.py: the benchmark did not finish; see " + console)
+    for path in sys.argv[6:7] + [console]:
+        got = []
+        for line in open(path, errors="replace"):
+            line = line.strip()
+            if line.startswith("bench,"):
+                f = line.split(",")
+                if len(f) == 9:
+                    got.append(f[1:])
+        if not any(r[0] == "done" for r in got):
+            sys.exit("bench_report.py: the benchmark did not finish; see " + path)
+        # The unpatched kernel's memcpy is not the one reported
+        rows += [r for r in got if path == console or r[0] == "cma-unpatched"]
     with open(f"{out}/bench.csv", "w", newline="") as fh:
         w = csv.writer(fh)
         w.writerow(["what", "area", "size_kb", "state", "rep",
@@ -258,6 +392,8 @@ def main():
                 fig["scaling_live"].append({"live": n, "cm_median_ns": statistics.median(cm)})
     frag_table = fragmentation(rows, fig, out, memcpy_mbs)
     tech_table = techniques(samples, rows, fig, ctx)
+    class_table = classes(rows, fig, ctx, memcpy_mbs)
+    unpatched_table = unpatched(rows, fig, ctx)
     camera = [int(r[5]) for r in rows if r[0] == "camera" and r[3] == "first-frame"
               and r[5] != "error"]
     camera_errors = sum(1 for r in rows if r[0] == "camera" and r[5] == "error")
@@ -277,6 +413,12 @@ def main():
     print()
     print("\n".join(tech_table))
     print()
+    if fig["classes"]:
+        print("\n".join(class_table))
+        print()
+    if fig["unpatched"]:
+        print("\n".join(unpatched_table))
+        print()
     if "camera_first_frame" in fig:
         c = fig["camera_first_frame"]
         print(f"camera, open to first frame with {c['buffers']} full-HD buffers from a "

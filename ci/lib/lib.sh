@@ -15,6 +15,20 @@ note() {
 	printf '%s: %s\n' "${0##*/}" "$*" >&2
 }
 
+# lock_cache: hold $CMA_CACHE for this run (ci/test, ci/bench, ci/demo),
+# or stop at once if another run holds it: two runs on one cache overwrite
+# each other's trees, builds and logs.  The commands they call inherit the
+# lock.  A single stage run by hand does not take it.
+lock_cache() {
+	[ -z "${CMA_CACHE_LOCKED:-}" ] || return 0
+	mkdir -p "$CMA_CACHE"
+	exec 9>>"$CMA_CACHE/lock"
+	flock -n 9 ||
+		die "another run holds $CMA_CACHE ($(cat "$CMA_CACHE/lock.owner" 2>/dev/null || echo "owner unknown")); wait for it to end, or give this run a cache of its own: CMA_CACHE=DIR $0"
+	echo "pid $$, ${0##*/}, since $(date -u +%H:%M:%SZ)" >"$CMA_CACHE/lock.owner"
+	export CMA_CACHE_LOCKED=1
+}
+
 # as_root: run a command as root (the scripts install packages).
 as_root() {
 	if [ "$(id -u)" -eq 0 ]; then
@@ -113,12 +127,18 @@ boot_cmdline() {
 	table "$CMDLINE_FILE" | paste -sd ' '
 }
 
-# qemu_argv MACHINE KERNEL DTB INITRD: QEMU's arguments for booting
+# qemu_argv MACHINE KERNEL DTB INITRD DISK: QEMU's arguments for booting
 # MACHINE, in the array QEMU_ARGV, all but -append: what ci/stages/boot runs
 # and what board/README shows (ci/stages/check docs compares the two).
+# DISK, an ext4 image (ci/stages/initramfs), is the guest's /dev/vda on
+# virtio-mmio.  snapshot=on keeps the image as made: the guest's writes go
+# to a temporary overlay.  Writes are throttled (DISK_THROTTLE) so that
+# pages the guest writes back stay under writeback long enough for init's
+# disk checks to allocate over them.
 qemu_argv() {
 	# shellcheck disable=SC2034 # the caller's
 	QEMU_ARGV=(-M "$1" -m "$(machine_field "$1" memory)"
 		-smp "$(machine_field "$1" cpus)" -nographic -monitor none
-		-no-reboot -kernel "$2" -dtb "$3" -initrd "$4")
+		-no-reboot -kernel "$2" -dtb "$3" -initrd "$4"
+		-drive "file=$5,$DISK_OPTIONS" -device "virtio-blk-device,drive=disk")
 }

@@ -18,15 +18,29 @@
  * C the nanoseconds of all requests.  Each moves run adds a line WHAT moved: A chunks
  * moved, B their bytes, C nanoseconds spent copying them.
  *
+ * On a kernel that counts its TLB flushes (CONFIG_DEBUG_TLBFLUSH), each cm
+ * or cma sample is followed by one of WHAT tlb-cm or tlb-cma: A the TLB
+ * flushes broadcast while the chunk was allocated and freed.
+ *
  * Loaded samples also run with each of alloc_contig_range()'s migration
  * techniques off (debugfs alloc_contig/batch_unmap and migrate_batch),
  * alternating with them all on: STATE loaded-TECHNIQUE (see techniques[]),
  * every technique for cma on the in-tree area, all on and all off (none)
  * for cm on the context.
  *
- *   cma-bench -c CONTEXT -p PRIVATE -a AREA [-r REPS] [-l]
+ * The loaded samples above fill with the mixed workload (tmpfs files and
+ * anonymous memory).  Each workload class alone then: STATE CLASS (all on)
+ * and CLASS-none (6.1's migration), for cma on the in-tree area and cm on
+ * the context; see classes[].  The file classes need -d.
  *
+ *   cma-bench -c CONTEXT -p PRIVATE -a AREA [-r REPS] [-d DIR] [-l]
+ *   cma-bench -u -a AREA [-r REPS]
+ *
+ * -d: DIR is on a disk's file system (init mounts ext4 there).
  * -l: only memcpy and the loaded allocations.
+ * -u: on a kernel without the series: memcpy, and the loaded (mixed)
+ *     allocations on AREA through the in-tree CMA debugfs files, WHAT
+ *     cma-unpatched.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -42,18 +56,27 @@
 
 static struct filler filler;
 static int filler_on;
+static enum filler_kind fill_kind = FILL_MIXED;
+static const char *fill_dir = "/mnt/bench-fill";
+
+static int unpatched;	/* -u: a kernel without the series */
+
+/* A context's debugfs number, or -1 */
+static long long context_value(const char *ctx, const char *file);
 
 static unsigned long occupancy(const char *area)
 {
 	char out[64];
 
+	if (unpatched) {
+		long long used = context_value(area, "used");
+
+		return used < 0 ? 0 : used;
+	}
 	if (debugfs_command(CMD, out, sizeof(out), "occupancy %s", area))
 		return 0;
 	return strtoul(out, NULL, 10);
 }
-
-/* A context's debugfs number, or -1 */
-static long long context_value(const char *ctx, const char *file);
 
 /*
  * Page cache and anonymous memory until CMA is 90% occupied again, and
@@ -75,7 +98,7 @@ static void load(const char *area)
 		filler_on = 0;
 	}
 	if (!filler_on) {
-		filler_fill(&filler, "/mnt/bench-fill", total_kb / 10, 64 * 1024);
+		filler_fill_kind(&filler, fill_dir, fill_kind, total_kb / 10, 64 * 1024);
 		filler_on = 1;
 	}
 	meminfo_kb("CmaFree", &free_kb);
@@ -102,14 +125,73 @@ static void unload(void)
 	filler_on = 0;
 }
 
+static long long now_ns(void);
+static int write_file(const char *path, const char *value);
+
+/*
+ * Without the series: the in-tree CMA debugfs files alloc and free
+ * (cma_alloc() and cma_release() of as many pages as written), timed
+ * from here.  The time of the write(2) around them is a few microseconds.
+ */
+static void sample_unpatched(const char *area, unsigned long kb,
+			     const char *state, int rep)
+{
+	unsigned long used = occupancy(area);
+	char path[128], pages[32];
+	long long t0, t1, t2;
+	int ret;
+
+	snprintf(pages, sizeof(pages), "%lu\n", kb / 4);
+	snprintf(path, sizeof(path), "/sys/kernel/debug/cma/%s/alloc", area);
+	t0 = now_ns();
+	ret = write_file(path, pages);
+	t1 = now_ns();
+	/* cma_debugfs keeps what it could not allocate out of its list */
+	if (!ret) {
+		snprintf(path, sizeof(path), "/sys/kernel/debug/cma/%s/free", area);
+		ret = write_file(path, pages);
+	}
+	t2 = now_ns();
+	if (ret) {
+		printf("bench,cma-unpatched,%s,%lu,%s,%d,error,%d,%lu\n", area, kb,
+		       state, rep, -errno, used);
+		return;
+	}
+	printf("bench,cma-unpatched,%s,%lu,%s,%d,%lld,%lld,%lu\n", area, kb, state,
+	       rep, t1 - t0, t2 - t1, used);
+}
+
+/*
+ * /proc/vmstat's nr_tlb_remote_flush: the TLB flushes the kernel broadcast
+ * to every CPU (CONFIG_DEBUG_TLBFLUSH), or -1 without it.
+ */
+static long long tlb_flushes(void)
+{
+	char line[128];
+	long long n = -1;
+	FILE *f = fopen("/proc/vmstat", "r");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "nr_tlb_remote_flush %lld", &n) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return n;
+}
+
 static void sample(const char *what, const char *area, unsigned long kb,
 		   const char *state, int rep)
 {
 	unsigned long used = occupancy(area);
+	long long tlb = tlb_flushes();
 	char out[64];
 	int ret;
 
 	ret = debugfs_command(CMD, out, sizeof(out), "%s %s %lu", what, area, kb * 1024);
+	/* What the allocation and its free flushed: WHAT tlb-cm, tlb-cma */
+	if (tlb >= 0 && !ret)
+		printf("bench,tlb-%s,%s,%lu,%s,%d,%lld,0,%lu\n", what, area, kb,
+		       state, rep, tlb_flushes() - tlb, used);
 	if (ret) {
 		printf("bench,%s,%s,%lu,%s,%d,error,%d,%lu\n", what, area, kb,
 		       state, rep, ret, used);
@@ -269,6 +351,91 @@ static void bench_loaded(const char *ctx, const char *area, int reps)
 	set_technique(&techniques[0]);
 }
 
+/* The workload classes, each alone; the file ones on the disk */
+static const struct {
+	const char *state;
+	enum filler_kind kind;
+} classes[] = {
+	{ "tmpfs", FILL_TMPFS },
+	{ "anon", FILL_ANON },
+	{ "clean", FILL_CLEAN },	/* clean file pages: dropped, not moved */
+	{ "dirty", FILL_DIRTY },
+};
+
+/* vm.dirty_*: nothing written back behind the dirty class's back */
+static const char *const dirty_knobs[] = {
+	"/proc/sys/vm/dirty_writeback_centisecs",
+	"/proc/sys/vm/dirty_background_ratio",
+	"/proc/sys/vm/dirty_ratio",
+};
+
+static void hold_dirty(int on)
+{
+	static const char *const values[] = { "0\n", "80\n", "90\n" };
+	static char saved[3][32];
+	unsigned int i;
+
+	for (i = 0; i < 3; i++) {
+		FILE *f;
+
+		if (on && (f = fopen(dirty_knobs[i], "r"))) {
+			if (!fgets(saved[i], sizeof(saved[i]), f))
+				saved[i][0] = '\0';
+			fclose(f);
+		}
+		if ((on || saved[i][0]) &&
+		    write_file(dirty_knobs[i], on ? values[i] : saved[i]))
+			printf("# cannot set %s: %s\n", dirty_knobs[i], strerror(errno));
+	}
+}
+
+/*
+ * Each class alone, all techniques on and 6.1's migration alternating,
+ * cma on the in-tree area and cm on the context.
+ */
+static void bench_classes(const char *ctx, const char *area, const char *disk,
+			  int reps)
+{
+	static const unsigned long sizes[] = { 1024, 6144, 16384 };
+	const struct technique *t[2] = { &techniques[0], &techniques[3] };
+	char state[32], dir[128];
+	unsigned int c, s, k;
+	int i;
+
+	for (c = 0; c < sizeof(classes) / sizeof(classes[0]); c++) {
+		int file = classes[c].kind == FILL_CLEAN || classes[c].kind == FILL_DIRTY;
+
+		if (file && !disk)
+			continue;
+		unload();
+		fill_kind = classes[c].kind;
+		snprintf(dir, sizeof(dir), "%s/bench-fill", disk ? disk : "");
+		fill_dir = file ? dir : "/mnt/bench-fill";
+		if (fill_kind == FILL_DIRTY)
+			hold_dirty(1);
+		for (s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++)
+			for (i = 0; i < reps / 4; i++)
+				for (k = 0; k < 2; k++) {
+					const struct technique *tk = t[(k + i) % 2];
+
+					if (set_technique(tk))
+						continue;
+					snprintf(state, sizeof(state), "%s%s",
+						 classes[c].state, tk == t[0] ? "" : "-none");
+					load(area);
+					sample("cma", area, sizes[s], state, i);
+					load(ctx);
+					sample("cm", ctx, sizes[s], state, i);
+				}
+		unload();
+		if (fill_kind == FILL_DIRTY)
+			hold_dirty(0);
+	}
+	set_technique(&techniques[0]);
+	fill_kind = FILL_MIXED;
+	fill_dir = "/mnt/bench-fill";
+}
+
 static long long now_ns(void)
 {
 	struct timespec ts;
@@ -304,12 +471,13 @@ int main(int argc, char **argv)
 	static const unsigned long sizes[] = { 1024, 6144, 16384 };
 	static const unsigned long scale[] = { 64, 256, 1024, 4096, 16384, 32768 };
 	static const unsigned int live[] = { 0, 16, 64, 256 };
-	const char *ctx = NULL, *priv = NULL, *area = NULL;
+	const char *ctx = NULL, *priv = NULL, *area = NULL, *disk = NULL;
 	int reps = 20, opt, i, only_loaded = 0;
+	static const unsigned long loaded_sizes[] = { 1024, 6144, 16384 };
 	unsigned int s, n;
 	char out[64];
 
-	while ((opt = getopt(argc, argv, "c:p:a:r:l")) != -1) {
+	while ((opt = getopt(argc, argv, "c:p:a:r:d:lu")) != -1) {
 		switch (opt) {
 		case 'c':
 			ctx = optarg;
@@ -323,22 +491,41 @@ int main(int argc, char **argv)
 		case 'r':
 			reps = atoi(optarg);
 			break;
+		case 'd':
+			disk = optarg;
+			break;
 		case 'l':
 			only_loaded = 1;
+			break;
+		case 'u':
+			unpatched = 1;
 			break;
 		default:
 			ctx = NULL;
 		}
 	}
-	if (!ctx || !priv || !area || reps < 2) {
-		fprintf(stderr, "usage: cma-bench -c CONTEXT -p PRIVATE -a AREA [-r REPS] [-l]\n");
+	if ((!unpatched && (!ctx || !priv)) || !area || reps < 2) {
+		fprintf(stderr, "usage: cma-bench -c CONTEXT -p PRIVATE -a AREA [-r REPS] [-d DIR] [-l]\n"
+				"       cma-bench -u -a AREA [-r REPS]\n");
 		return 2;
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
 
 	bench_memcpy(reps);
+	if (unpatched) {
+		/* The mixed workload, as the loaded samples above */
+		for (s = 0; s < sizeof(loaded_sizes) / sizeof(loaded_sizes[0]); s++)
+			for (i = 0; i < reps / 2; i++) {
+				load(area);
+				sample_unpatched(area, loaded_sizes[s], "loaded", i);
+			}
+		unload();
+		printf("bench,done,-,0,-,0,0,0,0\n");
+		return 0;
+	}
 	if (only_loaded) {
 		bench_loaded(ctx, area, reps);
+		bench_classes(ctx, area, disk, reps);
 		unload();
 		printf("bench,done,-,0,-,0,0,0,0\n");
 		return 0;
@@ -375,6 +562,7 @@ int main(int argc, char **argv)
 	}
 	bench_frag(ctx, area);
 	bench_loaded(ctx, area, reps);
+	bench_classes(ctx, area, disk, reps);
 	for (i = 0; i < reps / 2; i++) {
 		load(NULL);
 		sample("cm", priv, 6144, "loaded", i);

@@ -66,6 +66,11 @@ static int add_file(struct filler *f, void *buf)
 		return -1;
 	pattern(buf, FILLER_BLOCK, 0xf11e0000u + f->nr_files);
 	ok = write(fd, buf, FILLER_BLOCK) == (ssize_t)FILLER_BLOCK;
+	if (ok && f->kind == FILL_CLEAN)
+		/* On the disk, out of the page cache, read back in: clean */
+		ok = !fsync(fd) &&
+		     !posix_fadvise(fd, 0, FILLER_BLOCK, POSIX_FADV_DONTNEED) &&
+		     pread(fd, buf, FILLER_BLOCK, 0) == (ssize_t)FILLER_BLOCK;
 	close(fd);
 	if (!ok) {
 		unlink(name);
@@ -114,8 +119,10 @@ int filler_top_up(struct filler *f, unsigned long goal_kb,
 			why = "filler full";
 			break;
 		}
-		/* Alternate page cache and anonymous memory. */
-		if (f->nr_files <= f->nr_anon ? add_file(f, buf) : add_anon(f)) {
+		/* Mixed: alternate page cache and anonymous memory. */
+		if (f->kind == FILL_ANON ||
+		    (f->kind == FILL_MIXED && f->nr_files > f->nr_anon) ?
+		    add_anon(f) : add_file(f, buf)) {
 			why = strerror(errno);
 			break;
 		}
@@ -128,13 +135,29 @@ int filler_top_up(struct filler *f, unsigned long goal_kb,
 	return 0;
 }
 
+static int on_disk(const struct filler *f)
+{
+	return f->kind == FILL_CLEAN || f->kind == FILL_DIRTY;
+}
+
 int filler_fill(struct filler *f, const char *dir, unsigned long goal_kb,
 		unsigned long reserve_kb)
 {
+	return filler_fill_kind(f, dir, FILL_MIXED, goal_kb, reserve_kb);
+}
+
+int filler_fill_kind(struct filler *f, const char *dir, enum filler_kind kind,
+		     unsigned long goal_kb, unsigned long reserve_kb)
+{
 	memset(f, 0, sizeof(*f));
 	f->dir = dir;
-	mkdir(dir, 0755);
-	if (mount("tmpfs", dir, "tmpfs", 0, "size=90%") && errno != EBUSY) {
+	f->kind = kind;
+	if (mkdir(dir, 0755) && errno != EEXIST) {
+		printf("# mkdir %s: %s\n", dir, strerror(errno));
+		return -1;
+	}
+	if (!on_disk(f) && mount("tmpfs", dir, "tmpfs", 0, "size=90%") &&
+	    errno != EBUSY) {
 		printf("# mount tmpfs on %s: %s\n", dir, strerror(errno));
 		return -1;
 	}
@@ -181,6 +204,9 @@ void filler_release(struct filler *f)
 		file_name(f, i, name, sizeof(name));
 		unlink(name);
 	}
-	umount(f->dir);
+	if (on_disk(f))
+		rmdir(f->dir);
+	else
+		umount(f->dir);
 	f->nr_anon = f->nr_files = 0;
 }

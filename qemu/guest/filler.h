@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Memory filler for the in-guest tests: page cache (files on a tmpfs) and
- * anonymous memory, each block holding a pattern that can be checked later,
- * until the CMA areas are mostly occupied by movable pages.
+ * Memory filler for the in-guest tests: page cache (files on a tmpfs, or
+ * on a disk's file system) and anonymous memory, each block holding a
+ * pattern that can be checked later, until the CMA areas are mostly
+ * occupied by movable pages.
  */
 #ifndef FILLER_H
 #define FILLER_H
@@ -12,8 +13,18 @@
 #define FILLER_BLOCK	(4UL << 20)
 #define FILLER_MAX	256
 
+/* What a filler's blocks are */
+enum filler_kind {
+	FILL_MIXED,	/* tmpfs files and anonymous memory, alternating */
+	FILL_TMPFS,	/* tmpfs files */
+	FILL_ANON,	/* private anonymous memory */
+	FILL_CLEAN,	/* files on a disk, written back, read back in: clean */
+	FILL_DIRTY,	/* files on a disk, written, not written back */
+};
+
 struct filler {
-	const char *dir;		/* tmpfs mount point */
+	const char *dir;		/* tmpfs mount point, or a disk's directory */
+	enum filler_kind kind;
 	void *anon[FILLER_MAX];		/* anonymous blocks */
 	int nr_anon, nr_files;
 	unsigned long cma_free_before_kb, cma_free_after_kb, mem_free_kb;
@@ -23,6 +34,12 @@ struct filler {
 /* Fill until CmaFree <= goal_kb, keeping MemFree >= reserve_kb. */
 int filler_fill(struct filler *f, const char *dir, unsigned long goal_kb,
 		unsigned long reserve_kb);
+/*
+ * The same with blocks of one kind.  FILL_CLEAN and FILL_DIRTY: @dir is
+ * created on a mounted disk's file system, and removed by the release.
+ */
+int filler_fill_kind(struct filler *f, const char *dir, enum filler_kind kind,
+		     unsigned long goal_kb, unsigned long reserve_kb);
 /* Add blocks to a filled filler until CmaFree <= goal_kb again. */
 int filler_top_up(struct filler *f, unsigned long goal_kb,
 		  unsigned long reserve_kb);

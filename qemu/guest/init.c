@@ -7,7 +7,7 @@
  * The first line it prints, "cma-init: start", separates its KTAP document
  * from the kernel's KUnit output on the console.
  */
-#define _GNU_SOURCE	/* vmsplice() */
+#define _GNU_SOURCE	/* vmsplice(), sync_file_range() */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -767,6 +767,417 @@ static int check_pinned_page_fails_allocation_cleanly(void)
 	return ok && !ask_child('v') ? 0 : -1;
 }
 
+/*
+ * File pages of a real file system in the context: ext4 on the virtio-blk
+ * disk that disk=vda names (ci/stages/initramfs makes it; QEMU throttles
+ * its writes).  alloc_contig_range() treats them apart: clean ones it
+ * drops (reclaim_clean_pages_from_list()) instead of moving them, dirty
+ * ones it must move, ones under writeback it must wait for.
+ */
+enum dkind {
+	DISK_CLEAN,		/* read from the disk, not mapped */
+	DISK_CLEAN_MAPPED,	/* read from the disk, mapped shared */
+	DISK_DIRTY,		/* written, not written back */
+	DISK_DIRTY_MAPPED,	/* written through a shared mapping */
+	DISK_WRITEBACK,		/* written; writeback starts before the allocation */
+	NR_DKINDS
+};
+
+static const char *const dkind_names[NR_DKINDS] = {
+	"clean", "clean-mapped", "dirty", "dirty-mapped", "writeback",
+};
+
+#define DISK_DIR	"/mnt/disk"
+#define MAX_DBLOCKS	256
+#define MAX_BALLAST	256
+#define KPF_DIRTY	4	/* /proc/kpageflags bits */
+#define KPF_WRITEBACK	8
+
+struct dblock {
+	enum dkind kind;
+	uint32_t seed;
+	int fd;
+	uint8_t *map;			/* the mapped kinds' mapping */
+	uint64_t pfn[MBLOCK_PAGES];	/* when last looked; 0: not resident */
+};
+
+static struct dblock *dblocks;
+static int nr_dblocks, disk_mounted, kpageflags_fd = -1;
+static void *ballast[MAX_BALLAST];
+static int nr_ballast;
+static unsigned long writeback_at_start;	/* context pages, kpageflags */
+
+/* vm.dirty_* while the checks run: no writeback but the checks' own */
+static const char *const dirty_knobs[] = {
+	"/proc/sys/vm/dirty_writeback_centisecs",
+	"/proc/sys/vm/dirty_background_ratio",
+	"/proc/sys/vm/dirty_ratio",
+};
+static const unsigned long dirty_values[] = { 0, 80, 90 };
+static unsigned long dirty_saved[3];
+static int dirty_set;
+
+static int disk_wanted(void)
+{
+	return getenv("disk") != NULL;
+}
+
+/* disk=vda or disk=/dev/vda: the device, mounted on DISK_DIR */
+static int mount_disk(void)
+{
+	char dev[64];
+
+	snprintf(dev, sizeof(dev), "%s%.50s", getenv("disk")[0] == '/' ? "" : "/dev/",
+		 getenv("disk"));
+	mkdir(DISK_DIR, 0755);
+	if (mount(dev, DISK_DIR, "ext4", 0, "commit=300")) {
+		diag("mount %s (disk=%s) on %s: %s", dev, getenv("disk"), DISK_DIR,
+		     strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int set_dirty_knobs(int on)
+{
+	unsigned int i;
+	int ret = 0;
+
+	for (i = 0; i < 3; i++) {
+		if (on && read_ulong(dirty_knobs[i], &dirty_saved[i]))
+			return -1;
+		ret |= write_ulong(dirty_knobs[i],
+				   on ? dirty_values[i] : dirty_saved[i]);
+	}
+	dirty_set = on;
+	return ret;
+}
+
+/* Block @b's data, through read(); 1 if every page holds its pattern */
+static int dblock_read_ok(const struct dblock *b, uint8_t *buf)
+{
+	unsigned long p;
+
+	if (pread(b->fd, buf, MBLOCK, 0) != (ssize_t)MBLOCK)
+		return 0;
+	for (p = 0; p < MBLOCK_PAGES; p++)
+		if (!mcheck(buf, b->seed, p))
+			return 0;
+	return 1;
+}
+
+static int add_dblock(enum dkind kind, uint8_t *buf)
+{
+	struct dblock *b = &dblocks[nr_dblocks];
+	char name[64];
+	unsigned long p;
+	int ok = 1;
+
+	b->kind = kind;
+	b->seed = 0xd15c0000u + nr_dblocks;
+	snprintf(name, sizeof(name), "%s/block-%d", DISK_DIR, nr_dblocks);
+	b->fd = open(name, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	if (b->fd < 0)
+		return -1;
+	for (p = 0; p < MBLOCK_PAGES; p++)
+		mfill(buf, b->seed, p);
+	if (kind == DISK_DIRTY_MAPPED) {
+		ok = !ftruncate(b->fd, MBLOCK);
+	} else {
+		ok = pwrite(b->fd, buf, MBLOCK, 0) == (ssize_t)MBLOCK;
+	}
+	if (ok && (kind == DISK_CLEAN || kind == DISK_CLEAN_MAPPED)) {
+		/* On the disk, out of the page cache, then read back in */
+		ok = !fsync(b->fd) &&
+		     !posix_fadvise(b->fd, 0, MBLOCK, POSIX_FADV_DONTNEED) &&
+		     pread(b->fd, buf, MBLOCK, 0) == (ssize_t)MBLOCK;
+	}
+	if (ok && (kind == DISK_CLEAN_MAPPED || kind == DISK_DIRTY_MAPPED)) {
+		b->map = mmap(NULL, MBLOCK, PROT_READ | PROT_WRITE, MAP_SHARED,
+			      b->fd, 0);
+		ok = b->map != MAP_FAILED;
+		for (p = 0; ok && p < MBLOCK_PAGES; p++) {
+			if (kind == DISK_DIRTY_MAPPED)
+				mfill(b->map, b->seed, p);
+			else
+				mapped_sink += b->map[p * 4096];
+		}
+	}
+	if (!ok) {
+		if (b->map && b->map != MAP_FAILED)
+			munmap(b->map, MBLOCK);
+		b->map = NULL;
+		close(b->fd);
+		return -1;
+	}
+	nr_dblocks++;
+	return 0;
+}
+
+/* Where @b's pages are: PFNs of the resident ones; how many in the context */
+static unsigned long dblock_pfns(struct dblock *b)
+{
+	uint64_t e[MBLOCK_PAGES];
+	unsigned char vec[MBLOCK_PAGES];
+	unsigned long p, inside = 0;
+	uint8_t *m = b->map;
+
+	memset(b->pfn, 0, sizeof(b->pfn));
+	if (!m)
+		m = mmap(NULL, MBLOCK, PROT_READ, MAP_SHARED, b->fd, 0);
+	if (m == MAP_FAILED)
+		return 0;
+	/* Residency first: looking at a page must not read it back in */
+	if (!mincore(m, MBLOCK, vec)) {
+		for (p = 0; p < MBLOCK_PAGES; p++)
+			if (vec[p] & 1)
+				mapped_sink += m[p * 4096];
+		if (pread(pagemap_fd, e, sizeof(e),
+			  (uintptr_t)m / 4096 * sizeof(uint64_t)) == (ssize_t)sizeof(e))
+			for (p = 0; p < MBLOCK_PAGES; p++) {
+				if (!(vec[p] & 1) || !(e[p] >> 63))
+					continue;
+				b->pfn[p] = e[p] & ((1ULL << 55) - 1);
+				inside += b->pfn[p] >= ctx_base &&
+					  b->pfn[p] < ctx_base + ctx_count;
+			}
+	}
+	if (!b->map)
+		munmap(m, MBLOCK);
+	return inside;
+}
+
+static uint64_t kpageflags(uint64_t pfn)
+{
+	uint64_t flags = 0;
+
+	if (pread(kpageflags_fd, &flags, sizeof(flags), pfn * sizeof(flags)) !=
+	    (ssize_t)sizeof(flags))
+		return 0;
+	return flags;
+}
+
+/*
+ * Anonymous ballast while the context is held, until little memory is free
+ * outside it; once the context is released, it holds most of the free
+ * memory, and the page allocator serves the disk blocks from it (CMA
+ * pageblocks serve movable allocations once they hold half the free
+ * memory).  Then blocks of every kind, round robin, until a quarter of the
+ * context holds them.
+ */
+static int check_disk_pages_fill_context(void)
+{
+	unsigned long inside = 0, mem_kb = 0, cma_kb = 0, kind_in[NR_DKINDS] = { 0 };
+	uint8_t *buf;
+	char out[64];
+	int i, ret = -1, held;
+
+	if (!disk_wanted())
+		return 1;
+	if (mapped_child <= 0 || pagemap_fd < 0)
+		return -1;
+	if (mount_disk())
+		return -1;
+	disk_mounted = 1;
+	kpageflags_fd = open("/proc/kpageflags", O_RDONLY);
+	dblocks = calloc(MAX_DBLOCKS, sizeof(*dblocks));
+	buf = malloc(MBLOCK);
+	if (!dblocks || !buf || kpageflags_fd < 0 || set_dirty_knobs(1))
+		goto out;
+	held = debugfs_command(BENCH_CMD, out, sizeof(out), "hold %s %lu 1",
+			       ctx_name, ctx_count * 4096);
+	if (held) {
+		diag("hold all of %s: %s", ctx_name, strerror(-held));
+		goto out;
+	}
+	while (nr_ballast < MAX_BALLAST && !meminfo_kb("MemFree", &mem_kb) &&
+	       mem_kb > 80 * 1024) {
+		ballast[nr_ballast] = mmap(NULL, FILLER_BLOCK, PROT_READ | PROT_WRITE,
+					   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (ballast[nr_ballast] == MAP_FAILED)
+			break;
+		memset(ballast[nr_ballast++], 0xba, FILLER_BLOCK);
+	}
+	if (debugfs_command(BENCH_CMD, out, sizeof(out), "release"))
+		goto out;
+	meminfo_kb("MemFree", &mem_kb);
+	meminfo_kb("CmaFree", &cma_kb);
+	diag("ballast: %d MiB anonymous; then MemFree %lu kB, CmaFree %lu kB",
+	     nr_ballast * 4, mem_kb, cma_kb);
+	while (nr_dblocks < MAX_DBLOCKS && inside < ctx_count / 4) {
+		if (meminfo_kb("MemFree", &mem_kb) || mem_kb < 64 * 1024)
+			break;
+		if (add_dblock(nr_dblocks % NR_DKINDS, buf)) {
+			diag("disk block %d (%s): %s", nr_dblocks,
+			     dkind_names[nr_dblocks % NR_DKINDS], strerror(errno));
+			goto out;
+		}
+		inside += dblock_pfns(&dblocks[nr_dblocks - 1]);
+	}
+	for (i = 0; i < nr_dblocks; i++)
+		kind_in[dblocks[i].kind] += dblock_pfns(&dblocks[i]);
+	for (i = 0; i < NR_DKINDS; i++)
+		diag("%lu %s disk pages in %s", kind_in[i], dkind_names[i],
+		     ctx_name);
+	diag("%d MiB on the disk, %lu of %s's %lu pages", nr_dblocks, inside,
+	     ctx_name, ctx_count);
+	ret = inside >= ctx_count / 8 ? 0 : -1;
+out:
+	free(buf);
+	return ret;
+}
+
+/*
+ * All of the context, with writeback just started on the writeback kind:
+ * no disk page may stay; dirty pages must move (they are the only copy of
+ * their data); clean ones are dropped.
+ */
+static int check_disk_pages_leave_context(void)
+{
+	unsigned long in[NR_DKINDS] = { 0 }, dropped[NR_DKINDS] = { 0 };
+	unsigned long moved[NR_DKINDS] = { 0 }, stayed = 0, i, p;
+	unsigned long wb_kb = 0;
+	uint64_t (*old)[MBLOCK_PAGES];
+	char out[64];
+	int ret, ok = 1;
+
+	if (!disk_wanted())
+		return 1;
+	if (!nr_dblocks || !(old = calloc(nr_dblocks, sizeof(*old))))
+		return -1;
+	for (i = 0; i < (unsigned long)nr_dblocks; i++) {
+		struct dblock *b = &dblocks[i];
+
+		dblock_pfns(b);
+		memcpy(old[i], b->pfn, sizeof(old[i]));
+		for (p = 0; p < MBLOCK_PAGES; p++)
+			in[b->kind] += b->pfn[p] >= ctx_base &&
+				       b->pfn[p] < ctx_base + ctx_count;
+	}
+	/* Writeback, then at once the allocation: the disk is throttled */
+	for (i = 0; i < (unsigned long)nr_dblocks; i++)
+		if (dblocks[i].kind == DISK_WRITEBACK &&
+		    sync_file_range(dblocks[i].fd, 0, MBLOCK, SYNC_FILE_RANGE_WRITE))
+			ok = 0;
+	writeback_at_start = 0;
+	for (i = 0; i < (unsigned long)nr_dblocks; i++)
+		for (p = 0; dblocks[i].kind == DISK_WRITEBACK && p < MBLOCK_PAGES; p++)
+			if (old[i][p] >= ctx_base && old[i][p] < ctx_base + ctx_count)
+				writeback_at_start += !!(kpageflags(old[i][p]) &
+							 (1ULL << KPF_WRITEBACK));
+	meminfo_kb("Writeback", &wb_kb);
+	ret = debugfs_command(BENCH_CMD, out, sizeof(out), "hold %s %lu 1",
+			      ctx_name, ctx_count * 4096);
+	if (ret)
+		diag("hold all of %s: %s", ctx_name, strerror(-ret));
+	for (i = 0; i < (unsigned long)nr_dblocks; i++) {
+		struct dblock *b = &dblocks[i];
+
+		dblock_pfns(b);
+		for (p = 0; p < MBLOCK_PAGES; p++) {
+			if (old[i][p] < ctx_base || old[i][p] >= ctx_base + ctx_count)
+				continue;
+			if (!b->pfn[p])
+				dropped[b->kind]++;
+			else if (b->pfn[p] < ctx_base || b->pfn[p] >= ctx_base + ctx_count)
+				moved[b->kind]++;
+			else
+				stayed++;
+		}
+	}
+	free(old);
+	for (i = 0; i < NR_DKINDS; i++)
+		diag("%s: %lu pages in %s, %lu dropped, %lu moved", dkind_names[i],
+		     in[i], ctx_name, dropped[i], moved[i]);
+	diag("%lu pages stayed; %lu kB under writeback at the start, %lu of them in %s",
+	     stayed, wb_kb, writeback_at_start * 4, ctx_name);
+	if (!ret && debugfs_command(BENCH_CMD, out, sizeof(out), "release"))
+		ok = 0;
+	/* Dirty data has no other copy: dropping a dirty page loses it */
+	ok = ok && !ret && !stayed && !dropped[DISK_DIRTY] &&
+	     !dropped[DISK_DIRTY_MAPPED];
+	/* Clean pages are dropped, not moved: most of them at least */
+	ok = ok && (dropped[DISK_CLEAN] + dropped[DISK_CLEAN_MAPPED]) * 10 >=
+		   (in[DISK_CLEAN] + in[DISK_CLEAN_MAPPED]) * 9;
+	/* The test is only one if writeback was still going on */
+	if (!writeback_at_start)
+		diag("no page of %s was under writeback when the allocation started",
+		     ctx_name);
+	return ok && writeback_at_start ? 0 : -1;
+}
+
+/*
+ * The data after the move: through read() and the mappings, then from the
+ * disk once everything is written back and dropped from the page cache.
+ * Then the blocks, the ballast and the disk go; vm.dirty_* come back.
+ */
+static int check_disk_pages_intact(void)
+{
+	uint8_t *buf = malloc(MBLOCK);
+	unsigned long p;
+	int i, bad = 0, pass;
+
+	if (!disk_wanted()) {
+		free(buf);
+		return 1;
+	}
+	if (!buf || !nr_dblocks) {
+		bad++;
+		goto out;
+	}
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0; i < nr_dblocks; i++) {
+			struct dblock *b = &dblocks[i];
+			int good = dblock_read_ok(b, buf);
+
+			for (p = 0; good && b->map && p < MBLOCK_PAGES; p++)
+				good = mcheck(b->map, b->seed, p);
+			if (!good)
+				diag("disk block %d (%s) changed%s", i,
+				     dkind_names[b->kind], pass ? " on the disk" : "");
+			bad += !good;
+			/* Written back, then read from the disk next pass */
+			if (!pass && (fsync(b->fd) ||
+				      posix_fadvise(b->fd, 0, MBLOCK, POSIX_FADV_DONTNEED))) {
+				diag("disk block %d: %s", i, strerror(errno));
+				bad++;
+			}
+		}
+		/* Mapped pages stay in the page cache; unmap them to drop them */
+		for (i = 0; !pass && i < nr_dblocks; i++)
+			if (dblocks[i].map) {
+				munmap(dblocks[i].map, MBLOCK);
+				dblocks[i].map = NULL;
+				posix_fadvise(dblocks[i].fd, 0, MBLOCK, POSIX_FADV_DONTNEED);
+			}
+	}
+	diag("%d of %d disk blocks intact after the move and on the disk",
+	     nr_dblocks - bad, nr_dblocks);
+out:
+	free(buf);
+	for (i = 0; i < nr_dblocks; i++) {
+		if (dblocks[i].map)
+			munmap(dblocks[i].map, MBLOCK);
+		close(dblocks[i].fd);
+	}
+	nr_dblocks = 0;
+	free(dblocks);
+	dblocks = NULL;
+	for (i = 0; i < nr_ballast; i++)
+		munmap(ballast[i], FILLER_BLOCK);
+	nr_ballast = 0;
+	if (kpageflags_fd >= 0)
+		close(kpageflags_fd);
+	if (dirty_set && set_dirty_knobs(0))
+		bad++;
+	if (disk_mounted && umount(DISK_DIR)) {
+		diag("umount %s: %s", DISK_DIR, strerror(errno));
+		bad++;
+	}
+	disk_mounted = 0;
+	return bad ? -1 : 0;
+}
+
 /* The child, the blocks and their files go; CMA comes back */
 static int check_mapped_pages_released(void)
 {
@@ -1234,6 +1645,9 @@ static const struct check checks[] = {
 	  check_mapped_pages_intact_in_both_processes },
 	{ "pinned_page_fails_allocation_cleanly",
 	  check_pinned_page_fails_allocation_cleanly },
+	{ "disk_pages_fill_context", check_disk_pages_fill_context },
+	{ "disk_pages_leave_context", check_disk_pages_leave_context },
+	{ "disk_pages_intact", check_disk_pages_intact },
 	{ "mapped_pages_released", check_mapped_pages_released },
 	{ "camera", check_camera },
 	{ "camera_moves", check_camera_moves },
@@ -1250,17 +1664,23 @@ static void mount_fs(const char *type, const char *dir)
 /*
  * bench=1 on the command line: run the benchmark instead of the checks, on
  * the largest reusable context, the largest private one and the in-tree
- * default area; then time the camera's start.  bench=loaded: the loaded
- * allocations and the camera only.
+ * default area, with the file workloads on the disk (disk=); then time the
+ * camera's start.  bench=loaded: the loaded allocations and the camera only.
+ * bench=unpatched, on a kernel without the series: the loaded allocations
+ * through the in-tree CMA debugfs files on the default area.
  */
 static int run_bench(void)
 {
 	struct area *ctx, *priv = NULL;
-	char *argv[] = { "/bin/cma-bench", "-c", NULL, "-p", NULL, "-a",
-			 "reserved", "-r", "40", NULL, NULL };
+	char *argv[16] = { "/bin/cma-bench", "-c", NULL, "-p", NULL, "-a",
+			   "reserved", "-r", "40" };
 	char *camera[] = { "/bin/camera-test", "-t", "10", "-b", "8", NULL };
-	int i;
+	char *unpatched[] = { "/bin/cma-bench", "-u", "-a", "reserved", "-r", "40",
+			      NULL };
+	int i, n = 9;
 
+	if (!strcmp(getenv("bench"), "unpatched"))
+		return run(unpatched);
 	if (read_areas())
 		return -1;
 	ctx = largest_area(is_reusable_context);
@@ -1274,9 +1694,15 @@ static int run_bench(void)
 	}
 	argv[2] = ctx->name;
 	argv[4] = priv->name;
+	if (disk_wanted()) {
+		if (mount_disk())
+			return -1;
+		argv[n++] = "-d";
+		argv[n++] = DISK_DIR;
+	}
 	/* bench=loaded: only the loaded allocations, for a quick look */
 	if (!strcmp(getenv("bench"), "loaded"))
-		argv[9] = "-l";
+		argv[n++] = "-l";
 	if (run(argv))
 		return -1;
 	/* The camera's start from a full context: open to first frame */
