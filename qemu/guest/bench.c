@@ -43,6 +43,8 @@
  *     cma-unpatched.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,6 +55,7 @@
 #include "filler.h"
 
 #define CMD "/sys/kernel/debug/cma_bench/cmd"
+#define KPF_LRU	5	/* /proc/kpageflags */
 
 static struct filler filler;
 static int filler_on;
@@ -64,15 +67,43 @@ static int unpatched;	/* -u: a kernel without the series */
 /* A context's debugfs number, or -1 */
 static long long context_value(const char *ctx, const char *file);
 
+/*
+ * Without the series, the pages of AREA on an LRU list (page cache and
+ * anonymous memory: what the filler puts there), from /proc/kpageflags:
+ * CMA's own debugfs counts only what cma_alloc() took.
+ */
+static unsigned long occupancy_unpatched(const char *area)
+{
+	long long base = context_value(area, "base_pfn");
+	long long count = context_value(area, "count");
+	unsigned long used = 0, i, n;
+	uint64_t flags[1024];
+	long long p;
+	int fd = open("/proc/kpageflags", O_RDONLY);
+
+	if (fd < 0 || base < 0 || count < 0) {
+		if (fd >= 0)
+			close(fd);
+		return 0;
+	}
+	for (p = 0; p < count; p += n) {
+		n = count - p < 1024 ? count - p : 1024;
+		if (pread(fd, flags, n * sizeof(flags[0]),
+			  (base + p) * sizeof(flags[0])) != (ssize_t)(n * sizeof(flags[0])))
+			break;
+		for (i = 0; i < n; i++)
+			used += flags[i] >> KPF_LRU & 1;
+	}
+	close(fd);
+	return used;
+}
+
 static unsigned long occupancy(const char *area)
 {
 	char out[64];
 
-	if (unpatched) {
-		long long used = context_value(area, "used");
-
-		return used < 0 ? 0 : used;
-	}
+	if (unpatched)
+		return occupancy_unpatched(area);
 	if (debugfs_command(CMD, out, sizeof(out), "occupancy %s", area))
 		return 0;
 	return strtoul(out, NULL, 10);
