@@ -4,7 +4,7 @@
  * occupy its reusable context, and check every pixel of every frame.
  *
  *   camera-test [-d DEVICE] [-f rgb24|yuyv] [-n FRAMES] [-b BUFFERS] [-e GOT]
- *               [-o FRAME.ppm]
+ *               [-o FRAME.ppm] [-a -c CONTEXT]
  *   camera-test -z N [-d DEVICE]
  *   camera-test -m -c CONTEXT [-d DEVICE] [-n FRAMES]
  *   camera-test -t REPS [-d DEVICE] [-b BUFFERS]
@@ -16,7 +16,12 @@
  * one as a single DMA segment of CMA memory with the same bytes (the
  * import command of /sys/kernel/debug/cma_torture/cmd), and an exported
  * buffer must outlive the queue until its dma-buf is closed.  With
- * -o, the last RGB24 frame is also saved as a PPM picture.  -z sends N
+ * -o, the last RGB24 frame is also saved as a PPM picture.  With -a, the
+ * camera allocates its buffers ahead (its module parameter alloc_ahead,
+ * set for the run): the same checks, reported as camera_ahead; the
+ * camera's context CONTEXT must count one allocation ahead a buffer, and
+ * a start as -t times it, with the context full again, must give a right
+ * first frame while the other buffers are still being allocated.  -z sends N
  * V4L2 ioctls with random arguments instead, then checks that the device
  * still works and gave back its memory.  -m checks that idle buffers move:
  * the camera's buffers, interleaved with chunks of a second user of its
@@ -31,9 +36,12 @@
  * pages, the time from open() to the first frame when an application
  * starts the camera as GStreamer's v4l2src does, back to back: S_FMT
  * (full-HD RGB24), REQBUFS(BUFFERS), QUERYBUF, mmap and QBUF of each,
- * STREAMON, DQBUF.  One CSV line a sample for ci/bench:
- * bench,camera,-,BUFFERS,first-frame,REP,NANOSECONDS,0,0 (error instead of
- * the time if a step failed or the frame was wrong).
+ * STREAMON, DQBUF; each time once with buffers allocated at REQBUFS and
+ * once with them allocated ahead; then, queueing each frame's buffer again
+ * at once, the time until every buffer has held a frame.  CSV lines for
+ * ci/bench: bench,camera,-,BUFFERS,first-frame,REP,NANOSECONDS,0,0, the
+ * same with all-buffers, and both again with -ahead (first-frame, error
+ * instead of the time, if a step failed or the first frame was wrong).
  *
  * Otherwise it prints a KTAP subtest (indented by four spaces) that init nests in its
  * own report; exits 0 if every check passed.
@@ -72,9 +80,13 @@ struct capture {
 	uint32_t last_sequence;
 };
 
+#define ALLOC_AHEAD "/sys/module/cma_camera/parameters/alloc_ahead"
+
 static int nr_tests, nr_failed;
+static int ahead_was = -1;		/* alloc_ahead before -a set it */
+static int csv;				/* -t: samples as CSV lines */
 static const char *frame_file;
-static const char *context;		/* -m: the camera's context */
+static const char *context;		/* -m, -a: the camera's context */
 
 /*
  * The checks of each run, in the order they report: the KTAP plan is their
@@ -90,6 +102,19 @@ static const char *const camera_checks[] = {
 	"dmabuf_shows_every_frame", "streamoff",
 	"dmabuf_imports_as_one_segment", "buffers_freed", "filler_intact",
 	"exported_buffers_outlive_the_queue", "cmafree_recovers",
+};
+/* The same with buffers allocated ahead, and one check more */
+static const char *const camera_ahead_checks[] = {
+	"device_opens", "bad_input_refused_or_adjusted",
+	"context_occupied_by_movable_pages", "format_set_1920x1080",
+	"buffers_allocated_from_context", "buffers_allocated_ahead",
+	"buffers_exported_as_dmabuf",
+	"buffers_hold_no_stale_data", "streamon", "frames_captured",
+	"every_pixel_of_every_frame_correct", "sequence_numbers_increase",
+	"dmabuf_shows_every_frame", "streamoff",
+	"dmabuf_imports_as_one_segment", "buffers_freed", "filler_intact",
+	"exported_buffers_outlive_the_queue", "cmafree_recovers",
+	"first_frame_while_buffers_allocate",
 };
 static const char *const moves_checks[] = {
 	"device_opens", "format_set_1920x1080",
@@ -950,58 +975,124 @@ static long long now_ns(void)
 	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
-/* -t: open to first frame, with CMA full of movable pages */
+/*
+ * The camera's alloc_ahead parameter: 0 or 1 to set it, -1 to read it.
+ * Returns its value before, or -1 if it cannot be read or written.
+ */
+static int alloc_ahead(int on)
+{
+	char v = 0;
+	int fd, was;
+
+	fd = open(ALLOC_AHEAD, O_RDWR);
+	if (fd < 0 || read(fd, &v, 1) != 1) {
+		diag("%s: %s", ALLOC_AHEAD, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	was = v == 'Y';
+	if (on >= 0 && pwrite(fd, on ? "Y" : "N", 1, 0) != 1) {
+		diag("%s: %s", ALLOC_AHEAD, strerror(errno));
+		was = -1;
+	}
+	close(fd);
+	return was;
+}
+
+static void restore_alloc_ahead(void)
+{
+	if (ahead_was >= 0)
+		alloc_ahead(ahead_was);
+}
+
+/*
+ * One start of the camera, timed from open() to the first frame, and on
+ * to the frame that has used every buffer once (each frame's buffer
+ * queued again at once, as an application that keeps up does).
+ */
+static int first_frame(const char *dev, unsigned int bufs, unsigned int r,
+		       int ahead)
+{
+	enum v4l2_buf_type type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
+	struct capture c = { .fd = -1 };
+	struct v4l2_buffer b = {
+		.type = V4L2_BUF_TYPE_VIDEO_CAPTURE,
+		.memory = V4L2_MEMORY_MMAP,
+	};
+	struct v4l2_requestbuffers none = {
+		.type = V4L2_BUF_TYPE_VIDEO_CAPTURE,
+		.memory = V4L2_MEMORY_MMAP,
+	};
+	const char *what = ahead ? "first-frame-ahead" : "first-frame";
+	const char *all = ahead ? "all-buffers-ahead" : "all-buffers";
+	long long t0, t, t_all = 0;
+	unsigned int i, n;
+	int ok;
+
+	if (alloc_ahead(ahead) < 0)
+		return 0;
+	t0 = now_ns();
+	c.fd = open(dev, O_RDWR);
+	ok = c.fd >= 0 && set_format(&c, V4L2_PIX_FMT_RGB24) &&
+	     request_buffers(&c, bufs, bufs) &&
+	     !xioctl(c.fd, VIDIOC_STREAMON, &type, "VIDIOC_STREAMON") &&
+	     !xioctl(c.fd, VIDIOC_DQBUF, &b, "VIDIOC_DQBUF");
+	t = now_ns() - t0;
+	ok = ok && b.index < c.nr_bufs && !(b.flags & V4L2_BUF_FLAG_ERROR) &&
+	     frame_ok(c.map[b.index], &c.fmt.fmt.pix, b.sequence);
+	/* The frames that follow, until every buffer has held one */
+	for (n = 1; ok && n < c.nr_bufs; n++)
+		ok = !xioctl(c.fd, VIDIOC_QBUF, &b, "VIDIOC_QBUF") &&
+		     !xioctl(c.fd, VIDIOC_DQBUF, &b, "VIDIOC_DQBUF") &&
+		     !(b.flags & V4L2_BUF_FLAG_ERROR);
+	if (ok)
+		t_all = now_ns() - t0;
+	if (!csv)
+		diag("%s: %s%s, %lld ms; every buffer used once after %lld ms",
+		     what, ok ? "" : "failed", ok ? "right" : "", t / 1000000,
+		     t_all / 1000000);
+	else if (ok)
+		printf("bench,camera,-,%u,%s,%u,%lld,0,0\n"
+		       "bench,camera,-,%u,%s,%u,%lld,0,0\n",
+		       bufs, what, r, t, bufs, all, r, t_all);
+	else
+		printf("bench,camera,-,%u,%s,%u,error,0,0\n", bufs, what, r);
+	if (c.fd < 0)
+		return 0;
+	xioctl(c.fd, VIDIOC_STREAMOFF, &type, "VIDIOC_STREAMOFF");
+	for (i = 0; i < c.nr_bufs; i++)
+		if (c.map[i])
+			munmap(c.map[i], c.len[i]);
+	xioctl(c.fd, VIDIOC_REQBUFS, &none, "VIDIOC_REQBUFS 0");
+	close(c.fd);
+	return ok;
+}
+
+/*
+ * -t: open to first frame, with CMA full of movable pages: buffers
+ * allocated at REQBUFS, then ahead, side by side in each repetition.
+ */
 static int time_first_frame(const char *dev, unsigned int bufs,
 			    unsigned int reps)
 {
-	enum v4l2_buf_type type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
 	struct filler filler;
 	unsigned long total_kb;
-	unsigned int r, i;
-	int failed = 0;
+	unsigned int r;
+	int failed = 0, was, ahead;
 
-	if (meminfo_kb("CmaTotal", &total_kb) ||
+	was = alloc_ahead(-1);
+	if (was < 0 || meminfo_kb("CmaTotal", &total_kb) ||
 	    filler_fill(&filler, "/mnt/camera-fill", total_kb / 10, 48 * 1024))
 		return 1;
 	for (r = 0; r < reps; r++) {
-		struct capture c = { .fd = -1 };
-		struct v4l2_buffer b = {
-			.type = V4L2_BUF_TYPE_VIDEO_CAPTURE,
-			.memory = V4L2_MEMORY_MMAP,
-		};
-		struct v4l2_requestbuffers none = {
-			.type = V4L2_BUF_TYPE_VIDEO_CAPTURE,
-			.memory = V4L2_MEMORY_MMAP,
-		};
-		long long t0, t;
-		int ok;
-
-		filler_top_up(&filler, total_kb / 10, 48 * 1024);
-		t0 = now_ns();
-		c.fd = open(dev, O_RDWR);
-		ok = c.fd >= 0 && set_format(&c, V4L2_PIX_FMT_RGB24) &&
-		     request_buffers(&c, bufs, bufs) &&
-		     !xioctl(c.fd, VIDIOC_STREAMON, &type, "VIDIOC_STREAMON") &&
-		     !xioctl(c.fd, VIDIOC_DQBUF, &b, "VIDIOC_DQBUF");
-		t = now_ns() - t0;
-		ok = ok && b.index < c.nr_bufs &&
-		     frame_ok(c.map[b.index], &c.fmt.fmt.pix, b.sequence);
-		if (ok)
-			printf("bench,camera,-,%u,first-frame,%u,%lld,0,0\n",
-			       bufs, r, t);
-		else
-			printf("bench,camera,-,%u,first-frame,%u,error,0,0\n",
-			       bufs, r);
-		failed |= !ok;
-		if (c.fd < 0)
-			break;
-		xioctl(c.fd, VIDIOC_STREAMOFF, &type, "VIDIOC_STREAMOFF");
-		for (i = 0; i < c.nr_bufs; i++)
-			if (c.map[i])
-				munmap(c.map[i], c.len[i]);
-		xioctl(c.fd, VIDIOC_REQBUFS, &none, "VIDIOC_REQBUFS 0");
-		close(c.fd);
+		for (ahead = 0; ahead <= 1; ahead++) {
+			filler_top_up(&filler, total_kb / 10, 48 * 1024);
+			failed |= !first_frame(dev, bufs, r, ahead);
+		}
 	}
+	if (alloc_ahead(was) < 0)
+		failed = 1;
 	if (filler_verify(&filler)) {
 		diag("the filler's data changed");
 		failed = 1;
@@ -1028,9 +1119,10 @@ int main(int argc, char **argv)
 	struct filler filler;
 	unsigned long total_kb, before_kb, held_kb, exported_kb, after_kb;
 	unsigned int i;
-	int opt, outlive, moves = 0;
+	int opt, outlive, moves = 0, ahead = 0;
+	long ahead_before = 0;
 
-	while ((opt = getopt(argc, argv, "d:f:n:b:e:o:z:mc:t:")) != -1) {
+	while ((opt = getopt(argc, argv, "d:f:n:b:e:o:z:mc:t:a")) != -1) {
 		switch (opt) {
 		case 'd':
 			dev = optarg;
@@ -1056,6 +1148,9 @@ int main(int argc, char **argv)
 		case 'm':
 			moves = 1;
 			break;
+		case 'a':
+			ahead = 1;
+			break;
 		case 'c':
 			context = optarg;
 			break;
@@ -1077,6 +1172,7 @@ int main(int argc, char **argv)
 			return 2;
 		}
 		setvbuf(stdout, NULL, _IOLBF, 0);
+		csv = 1;
 		return time_first_frame(dev, bufs, reps);
 	}
 	if (moves) {
@@ -1090,15 +1186,21 @@ int main(int argc, char **argv)
 	if (!expect)
 		expect = bufs;
 	if (!pixelformat || !frames || !bufs || bufs > MAX_BUFFERS ||
-	    expect > bufs) {
-		fprintf(stderr, "usage: camera-test [-d DEVICE] [-f rgb24|yuyv] [-n FRAMES] [-b 1..%d] [-e 1..BUFFERS]\n",
+	    expect > bufs || (ahead && !context)) {
+		fprintf(stderr, "usage: camera-test [-d DEVICE] [-f rgb24|yuyv] [-n FRAMES] [-b 1..%d] [-e 1..BUFFERS] [-a -c CONTEXT]\n",
 			MAX_BUFFERS);
 		return 2;
 	}
 
 	for (i = 0; i < MAX_BUFFERS; i++)
 		c.dmabuf[i] = -1;
-	PLAN("camera", camera_checks);
+	if (ahead) {
+		PLAN("camera_ahead", camera_ahead_checks);
+		ahead_was = alloc_ahead(1);
+		atexit(restore_alloc_ahead);
+	} else {
+		PLAN("camera", camera_checks);
+	}
 	c.fd = open(dev, O_RDWR);
 	if (!result(c.fd >= 0, "device_opens")) {
 		diag("%s: %s", dev, strerror(errno));
@@ -1112,7 +1214,16 @@ int main(int argc, char **argv)
 	       filler.cma_free_after_kb <= total_kb / 10,
 	       "context_occupied_by_movable_pages");
 	result(set_format(&c, pixelformat), "format_set_1920x1080");
+	if (ahead)
+		ahead_before = context_value("allocs_ahead");
 	result(request_buffers(&c, bufs, expect), "buffers_allocated_from_context");
+	if (ahead) {
+		long n = context_value("allocs_ahead") - ahead_before;
+
+		diag("%ld allocations ahead for %u buffers", n, c.nr_bufs);
+		result(ahead_was >= 0 && ahead_before >= 0 && c.nr_bufs &&
+		       n == (long)c.nr_bufs, "buffers_allocated_ahead");
+	}
 	result(c.nr_bufs && export_buffers(&c), "buffers_exported_as_dmabuf");
 	result(c.nr_bufs && buffers_hold_no_stale_data(&c),
 	       "buffers_hold_no_stale_data");
@@ -1138,5 +1249,15 @@ int main(int argc, char **argv)
 	diag("CmaFree: %lu kB before, %lu kB with the filler, %lu kB after",
 	     before_kb, filler.cma_free_after_kb, after_kb);
 	result(after_kb + 4096 >= before_kb, "cmafree_recovers");
+	if (ahead) {
+		/* The sensor waits for each buffer while the rest allocate */
+		int ok = !filler_fill(&filler, "/mnt/camera-fill", total_kb / 10,
+				      48 * 1024) &&
+			 first_frame(dev, bufs, 0, 1);
+
+		ok = !filler_verify(&filler) && ok;
+		filler_release(&filler);
+		result(ok, "first_frame_while_buffers_allocate");
+	}
 	return plan_end();
 }

@@ -1239,21 +1239,34 @@ static int run(char *const argv[])
 	return WIFEXITED(status) && !WEXITSTATUS(status) ? 0 : -1;
 }
 
-/* The sample camera, with its context full of movable pages. */
-static int check_camera(void)
+/*
+ * The sample camera, with its context full of movable pages; with @ahead,
+ * its buffers allocated ahead (camera-test -a, on the board's camera
+ * context, its largest reusable one).
+ */
+static int camera_run(int ahead)
 {
 	/* Boot arguments without a dot reach init as environment variables */
 	const char *bufs = getenv("camera_buffers"), *got = getenv("camera_got");
 	const char *share = getenv("share");
-	char *argv[12] = { "/bin/camera-test", "-f", "rgb24", "-n", "60",
+	char *argv[16] = { "/bin/camera-test", "-f", "rgb24", "-n", "60",
 			   "-b", "8" };
 	int argc = 7;
+	struct area *ctx;
 
 	if (bufs)
 		argv[6] = (char *)bufs;
 	if (got) {
 		argv[argc++] = "-e";
 		argv[argc++] = (char *)got;
+	}
+	if (ahead) {
+		if (read_areas() || !(ctx = largest_area(is_reusable_context)))
+			return -1;
+		argv[argc++] = "-a";
+		argv[argc++] = "-c";
+		argv[argc++] = ctx->name;
+		return run(argv);
 	}
 	/* share=9p: the host's share (ci/stages/boot -s) gets the last frame */
 	if (share && !strcmp(share, "9p")) {
@@ -1264,6 +1277,16 @@ static int check_camera(void)
 		argv[argc++] = "/mnt/share/frame.ppm";
 	}
 	return run(argv);
+}
+
+static int check_camera(void)
+{
+	return camera_run(0);
+}
+
+static int check_camera_ahead(void)
+{
+	return camera_run(1);
 }
 
 /*
@@ -1667,6 +1690,7 @@ static const struct check checks[] = {
 	{ "disk_pages_intact", check_disk_pages_intact },
 	{ "mapped_pages_released", check_mapped_pages_released },
 	{ "camera", check_camera },
+	{ "camera_ahead", check_camera_ahead },
 	{ "camera_moves", check_camera_moves },
 	{ "v4l2_compliance", check_v4l2_compliance },
 };
@@ -1682,7 +1706,8 @@ static void mount_fs(const char *type, const char *dir)
  * bench=1 on the command line: run the benchmark instead of the checks, on
  * the largest reusable context, the largest private one and the in-tree
  * default area, with the file workloads on the disk (disk=); then time the
- * camera's start.  bench=loaded: the loaded allocations and the camera only.
+ * camera's start.  bench=loaded: the loaded allocations and the camera only;
+ * bench=camera: the camera only.
  * bench=unpatched, on a kernel without the series: the loaded allocations
  * through the in-tree CMA debugfs files on the default area.
  */
@@ -1698,6 +1723,9 @@ static int run_bench(void)
 
 	if (!strcmp(getenv("bench"), "unpatched"))
 		return run(unpatched);
+	/* bench=camera: only the camera's start, for a quick look */
+	if (!strcmp(getenv("bench"), "camera"))
+		return run(camera);
 	if (read_areas())
 		return -1;
 	ctx = largest_area(is_reusable_context);
