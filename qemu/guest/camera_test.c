@@ -1011,8 +1011,8 @@ static void restore_alloc_ahead(void)
  * to the frame that has used every buffer once (each frame's buffer
  * queued again at once, as an application that keeps up does).
  */
-static int first_frame(const char *dev, unsigned int bufs, unsigned int r,
-		       int ahead)
+static int first_frame(const char *dev, unsigned int bufs, unsigned int expect,
+		       unsigned int r, int ahead)
 {
 	enum v4l2_buf_type type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
 	struct capture c = { .fd = -1 };
@@ -1035,7 +1035,7 @@ static int first_frame(const char *dev, unsigned int bufs, unsigned int r,
 	t0 = now_ns();
 	c.fd = open(dev, O_RDWR);
 	ok = c.fd >= 0 && set_format(&c, V4L2_PIX_FMT_RGB24) &&
-	     request_buffers(&c, bufs, bufs) &&
+	     request_buffers(&c, bufs, expect) &&
 	     !xioctl(c.fd, VIDIOC_STREAMON, &type, "VIDIOC_STREAMON") &&
 	     !xioctl(c.fd, VIDIOC_DQBUF, &b, "VIDIOC_DQBUF");
 	t = now_ns() - t0;
@@ -1088,7 +1088,7 @@ static int time_first_frame(const char *dev, unsigned int bufs,
 	for (r = 0; r < reps; r++) {
 		for (ahead = 0; ahead <= 1; ahead++) {
 			filler_top_up(&filler, total_kb / 10, 48 * 1024);
-			failed |= !first_frame(dev, bufs, r, ahead);
+			failed |= !first_frame(dev, bufs, bufs, r, ahead);
 		}
 	}
 	if (alloc_ahead(was) < 0)
@@ -1253,7 +1253,7 @@ int main(int argc, char **argv)
 		/* The sensor waits for each buffer while the rest allocate */
 		int ok = !filler_fill(&filler, "/mnt/camera-fill", total_kb / 10,
 				      48 * 1024) &&
-			 first_frame(dev, bufs, 0, 1);
+			 first_frame(dev, bufs, expect, 0, 1);
 
 		ok = !filler_verify(&filler) && ok;
 		filler_release(&filler);
