@@ -85,16 +85,23 @@ TECHNIQUES = (("loaded", "all on"),
 def full_samples(rows):
     """full(what, area, size, state): the (ns, pages in use) of the samples
     that found their area full: at most an eighth of the sample's pages
-    free.  An area's size is the most pages any sample saw in use there."""
+    free.  An area's size is the most pages any sample saw in use there,
+    per kernel: the unpatched kernel's area has the same name as the
+    patched kernel's in-tree one, not necessarily the same size."""
+    def kernel(what):
+        return "unpatched" if what == "cma-unpatched" else "series"
+
     size_of = {}
     for r in rows:
         if r[0] in ("cm", "cma", "cma-unpatched") and r[7].isdigit():
-            size_of[r[1]] = max(size_of.get(r[1], 0), int(r[7]))
+            key = (kernel(r[0]), r[1])
+            size_of[key] = max(size_of.get(key, 0), int(r[7]))
 
     def full(what, area, size, state):
         got = [(int(r[5]), int(r[7])) for r in rows if r[0] == what and r[1] == area
                and r[2] == str(size) and r[3] == state and r[5] != "error"]
-        return [g for g in got if size_of.get(area, 0) - g[1] <= size // 4 // 8]
+        return [g for g in got
+                if size_of.get((kernel(what), area), 0) - g[1] <= size // 4 // 8]
     return full
 
 
