@@ -85,23 +85,26 @@ TECHNIQUES = (("loaded", "all on"),
 def full_samples(rows):
     """full(what, area, size, state): the (ns, pages in use) of the samples
     that found their area full: at most an eighth of the sample's pages
-    free.  An area's size is the most pages any sample saw in use there,
-    per kernel: the unpatched kernel's area has the same name as the
-    patched kernel's in-tree one, not necessarily the same size."""
+    free, so that it had to migrate seven eighths of them.  An area's size
+    is its debugfs count (WHAT count, count-unpatched), per kernel: the
+    unpatched kernel's area has the same name as the patched kernel's
+    in-tree one, not necessarily the same size."""
     def kernel(what):
-        return "unpatched" if what == "cma-unpatched" else "series"
+        return "unpatched" if what.endswith("-unpatched") else "series"
 
     size_of = {}
     for r in rows:
-        if r[0] in ("cm", "cma", "cma-unpatched") and r[7].isdigit():
-            key = (kernel(r[0]), r[1])
-            size_of[key] = max(size_of.get(key, 0), int(r[7]))
+        if r[0] in ("count", "count-unpatched") and r[5].isdigit():
+            size_of[(kernel(r[0]), r[1])] = int(r[5])
+    if not size_of:
+        sys.exit("bench_report.py: no area sizes (WHAT count) in the console: "
+                 "rebuild the initramfs (ci/stages/initramfs)")
 
     def full(what, area, size, state):
         got = [(int(r[5]), int(r[7])) for r in rows if r[0] == what and r[1] == area
                and r[2] == str(size) and r[3] == state and r[5] != "error"]
-        return [g for g in got
-                if size_of.get((kernel(what), area), 0) - g[1] <= size // 4 // 8]
+        count = size_of.get((kernel(what), area))
+        return [g for g in got if count is not None and count - g[1] <= size // 4 // 8]
     return full
 
 
@@ -329,7 +332,8 @@ def main():
         if not any(r[0] == "done" for r in got):
             sys.exit("bench_report.py: the benchmark did not finish; see " + path)
         # The unpatched kernel's memcpy is not the one reported
-        rows += [r for r in got if path == console or r[0] == "cma-unpatched"]
+        rows += [r for r in got if path == console
+                 or r[0].endswith("-unpatched")]
     with open(f"{out}/bench.csv", "w", newline="") as fh:
         w = csv.writer(fh)
         w.writerow(["what", "area", "size_kb", "state", "rep",

@@ -33,8 +33,23 @@
  * and CLASS-none (6.1's migration), for cma on the in-tree area and cm on
  * the context; see classes[].  The file classes need -d.
  *
+ * Each cm, cma or cma-unpatched sample is followed by one of WHAT
+ * migrated-cm, migrated-cma or migrated-cma-unpatched: A the pages it
+ * migrated (/proc/vmstat's pgmigrate_success).
+ *
+ * Each area's size in pages comes first, WHAT count (count-unpatched with
+ * -u): A the pages.
+ *
+ * -P: where the loaded 6 MiB allocations spend their time, from the
+ * kernel's tick profiler (profile=SHIFT on the command line).  WHAT
+ * profile: STATE loaded or loaded-none (cma on AREA) or loaded (unpatched),
+ * REP a bucket of kernel text (the Nth from _stext), A its ticks summed
+ * over the samples, B the bucket's size in bytes (2^SHIFT), C the samples.  Only ticks taken while
+ * a sample ran count, on every CPU: the filler's are left out.
+ *
  *   cma-bench -c CONTEXT -p PRIVATE -a AREA [-r REPS] [-d DIR] [-l]
  *   cma-bench -u -a AREA [-r REPS]
+ *   cma-bench [-u] -P -a AREA [-r REPS]
  *
  * -d: DIR is on a disk's file system (init mounts ext4 there).
  * -l: only memcpy and the loaded allocations.
@@ -111,15 +126,19 @@ static unsigned long occupancy(const char *area)
 
 /*
  * Page cache and anonymous memory until CMA is 90% occupied again, and
- * AREA, the next sample's (a reusable one, or NULL), 97% if four top-ups
- * do it: a sample frees its chunk, and the page allocator takes CMA's
- * smallest free blocks first, often in another area, and CMA only once it
- * holds half the free memory.  The samples record how full AREA was.
+ * AREA, the next sample's (a reusable one, or NULL), until at most an
+ * eighth of the KB that sample allocates is free in it, so that it must
+ * migrate seven eighths of them, if eight top-ups do it (else it says so
+ * on the console, as a # line): a sample frees
+ * its chunk, and the page allocator takes CMA's smallest free blocks
+ * first, often in another area, and CMA only once it holds half the free
+ * memory.  The samples record how full AREA was; ci/bench's report counts
+ * those that found it so full.
  */
-static void load(const char *area)
+static void load(const char *area, unsigned long kb)
 {
 	unsigned long total_kb, free_kb, mem_kb, used;
-	long long count = area ? context_value(area, "count") : -1;
+	long long count = area ? context_value(area, "count") : -1, goal;
 	int i;
 
 	meminfo_kb("CmaTotal", &total_kb);
@@ -135,14 +154,23 @@ static void load(const char *area)
 	meminfo_kb("CmaFree", &free_kb);
 	if (free_kb > total_kb / 10)
 		filler_top_up(&filler, total_kb / 10, 64 * 1024);
-	for (i = 0; i < 4 && count > 0; i++) {
+	for (i = 0; count > 0; i++) {
 		used = occupancy(area);
-		if (used >= count - count / 32)
+		if ((unsigned long long)count - used <= kb / 4 / 8)
 			break;
-		/* Take as much again as the area has free */
+		if (i == 8) {
+			printf("# load: %s has %lld of %lu pages free after %d top-ups (%s)\n",
+			       area, count - (long long)used, kb / 4, i, filler.why);
+			break;
+		}
+		/*
+		 * Take as much again as the area has free.  CmaFree leaves out
+		 * the pages on per-cpu lists, such as a sample's freed chunk,
+		 * so it can be below that: then take half of it, and look again.
+		 */
 		meminfo_kb("CmaFree", &free_kb);
-		if (filler_top_up(&filler, free_kb - (count - used) * 4 > free_kb ?
-				  0 : free_kb - (count - used) * 4, 64 * 1024) ||
+		goal = (long long)free_kb - (count - (long long)used) * 4;
+		if (filler_top_up(&filler, goal > 0 ? goal : free_kb / 2, 64 * 1024) ||
 		    !strcmp(filler.why, "memory low") ||
 		    !strcmp(filler.why, "filler full"))
 			break;
@@ -159,6 +187,82 @@ static void unload(void)
 static long long now_ns(void);
 static int write_file(const char *path, const char *value);
 
+/* A /proc/vmstat counter, or -1 without it */
+static long long vmstat(const char *name)
+{
+	char line[128];
+	long long n = -1, v;
+	size_t len = strlen(name);
+	FILE *f = fopen("/proc/vmstat", "r");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (!strncmp(line, name, len) && line[len] == ' ' &&
+		    sscanf(line + len, "%lld", &v) == 1) {
+			n = v;
+			break;
+		}
+	if (f)
+		fclose(f);
+	return n;
+}
+
+/*
+ * /proc/profile: a word holding the size of a bucket of kernel text in
+ * bytes, then a tick counter for each bucket.  Reads it all into BUF (N counters),
+ * allocating BUF on the first call; -1 if the profiler is off.
+ */
+static int profile_read(uint32_t **buf, size_t *n)
+{
+	int fd = open("/proc/profile", O_RDONLY);
+	off_t size;
+	ssize_t got;
+
+	if (fd < 0)
+		return -1;
+	size = lseek(fd, 0, SEEK_END);
+	if (size < 8 || (*buf && (size_t)size != (*n + 1) * sizeof(uint32_t))) {
+		close(fd);
+		errno = EINVAL;
+		return -1;
+	}
+	if (!*buf) {
+		*n = size / sizeof(uint32_t) - 1;
+		*buf = malloc(size);
+		if (!*buf) {
+			close(fd);
+			return -1;
+		}
+	}
+	got = pread(fd, *buf, size, 0);
+	close(fd);
+	if (got != size) {
+		errno = EIO;
+		return -1;
+	}
+	return 0;
+}
+
+/* -P: /proc/profile just before and just after each sample's allocation */
+static struct {
+	int on;
+	int err;
+	size_t n;
+	uint32_t *before;
+	uint32_t *after;
+} prof;
+
+static void profile_begin(void)
+{
+	if (prof.on && profile_read(&prof.before, &prof.n))
+		prof.err = errno;
+}
+
+static void profile_end(void)
+{
+	if (prof.on && profile_read(&prof.after, &prof.n))
+		prof.err = errno;
+}
+
 /*
  * Without the series: the in-tree CMA debugfs files alloc and free
  * (cma_alloc() and cma_release() of as many pages as written), timed
@@ -168,15 +272,18 @@ static void sample_unpatched(const char *area, unsigned long kb,
 			     const char *state, int rep)
 {
 	unsigned long used = occupancy(area);
+	long long migrated = vmstat("pgmigrate_success");
 	char path[128], pages[32];
 	long long t0, t1, t2;
 	int ret;
 
 	snprintf(pages, sizeof(pages), "%lu\n", kb / 4);
 	snprintf(path, sizeof(path), "/sys/kernel/debug/cma/%s/alloc", area);
+	profile_begin();
 	t0 = now_ns();
 	ret = write_file(path, pages);
 	t1 = now_ns();
+	profile_end();
 	/* cma_debugfs keeps what it could not allocate out of its list */
 	if (!ret) {
 		snprintf(path, sizeof(path), "/sys/kernel/debug/cma/%s/free", area);
@@ -190,39 +297,39 @@ static void sample_unpatched(const char *area, unsigned long kb,
 	}
 	printf("bench,cma-unpatched,%s,%lu,%s,%d,%lld,%lld,%lu\n", area, kb, state,
 	       rep, t1 - t0, t2 - t1, used);
+	if (migrated >= 0)
+		printf("bench,migrated-cma-unpatched,%s,%lu,%s,%d,%lld,0,%lu\n", area,
+		       kb, state, rep, vmstat("pgmigrate_success") - migrated, used);
 }
 
 /*
- * /proc/vmstat's nr_tlb_remote_flush: the TLB flushes the kernel broadcast
- * to every CPU (CONFIG_DEBUG_TLBFLUSH), or -1 without it.
+ * nr_tlb_remote_flush: the TLB flushes the kernel broadcast to every CPU
+ * (CONFIG_DEBUG_TLBFLUSH), or -1 without it.
  */
 static long long tlb_flushes(void)
 {
-	char line[128];
-	long long n = -1;
-	FILE *f = fopen("/proc/vmstat", "r");
-
-	while (f && fgets(line, sizeof(line), f))
-		if (sscanf(line, "nr_tlb_remote_flush %lld", &n) == 1)
-			break;
-	if (f)
-		fclose(f);
-	return n;
+	return vmstat("nr_tlb_remote_flush");
 }
 
 static void sample(const char *what, const char *area, unsigned long kb,
 		   const char *state, int rep)
 {
 	unsigned long used = occupancy(area);
-	long long tlb = tlb_flushes();
+	long long tlb = tlb_flushes(), migrated = vmstat("pgmigrate_success");
 	char out[64];
 	int ret;
 
+	profile_begin();
 	ret = debugfs_command(CMD, out, sizeof(out), "%s %s %lu", what, area, kb * 1024);
+	profile_end();
 	/* What the allocation and its free flushed: WHAT tlb-cm, tlb-cma */
 	if (tlb >= 0 && !ret)
 		printf("bench,tlb-%s,%s,%lu,%s,%d,%lld,0,%lu\n", what, area, kb,
 		       state, rep, tlb_flushes() - tlb, used);
+	/* The pages the allocation migrated: WHAT migrated-cm, migrated-cma */
+	if (migrated >= 0 && !ret)
+		printf("bench,migrated-%s,%s,%lu,%s,%d,%lld,0,%lu\n", what, area, kb,
+		       state, rep, vmstat("pgmigrate_success") - migrated, used);
 	if (ret) {
 		printf("bench,%s,%s,%lu,%s,%d,error,%d,%lu\n", what, area, kb,
 		       state, rep, ret, used);
@@ -353,6 +460,71 @@ static int set_technique(const struct technique *t)
 }
 
 /*
+ * -P: the ticks each loaded 6 MiB allocation takes, summed per state:
+ * all of the series' techniques on and 6.1's migration (loaded-none), or
+ * the unpatched kernel's.  cma_alloc() on the series' kernel is timed with
+ * its free, which costs a few percent of it (see the free column).
+ */
+static int bench_profile(const char *area, int reps)
+{
+	static const unsigned int states[] = { 0, 3 };
+	const unsigned int ns = unpatched ? 1 : 2;
+	uint32_t *sum[2] = { NULL, NULL };
+	unsigned int k, t;
+	size_t b;
+	int i, ret = -1;
+
+	if (profile_read(&prof.before, &prof.n) || profile_read(&prof.after, &prof.n)) {
+		fprintf(stderr, "cma-bench: /proc/profile: %s: boot with profile=2\n",
+			strerror(errno));
+		goto out;
+	}
+	for (k = 0; k < ns; k++) {
+		sum[k] = calloc(prof.n + 1, sizeof(uint32_t));
+		if (!sum[k])
+			goto out;
+	}
+	prof.on = 1;
+	for (i = 0; i < reps; i++)
+		for (k = 0; k < ns; k++) {
+			unsigned int at = (k + i) % ns;
+
+			t = states[at];
+			if (!unpatched && set_technique(&techniques[t]))
+				goto out;
+			load(area, 6144);
+			if (unpatched)
+				sample_unpatched(area, 6144, "loaded", i);
+			else
+				sample("cma", area, 6144, techniques[t].state, i);
+			if (prof.err) {
+				fprintf(stderr, "cma-bench: /proc/profile: %s\n",
+					strerror(prof.err));
+				goto out;
+			}
+			for (b = 1; b <= prof.n; b++)
+				sum[at][b] += prof.after[b] - prof.before[b];
+		}
+	for (k = 0; k < ns; k++)
+		for (b = 1; b <= prof.n; b++)
+			if (sum[k][b])
+				printf("bench,profile,%s,6144,%s,%zu,%u,%u,%d\n", area,
+				       techniques[states[k]].state, b - 1, sum[k][b],
+				       prof.before[0], reps);
+	ret = 0;
+out:
+	prof.on = 0;
+	if (!unpatched)
+		set_technique(&techniques[0]);
+	unload();
+	free(sum[0]);
+	free(sum[1]);
+	free(prof.before);
+	free(prof.after);
+	return ret;
+}
+
+/*
  * Loaded: movable pages occupy the areas before every sample.  Each
  * technique in turn with cma_alloc() on the in-tree area, which the filler
  * keeps fuller than the context, starting with a different one each round
@@ -372,11 +544,11 @@ static void bench_loaded(const char *ctx, const char *area, int reps)
 				t = (k + i) % nt;
 				if (set_technique(&techniques[t]))
 					continue;
-				load(area);
+				load(area, sizes[s]);
 				sample("cma", area, sizes[s], techniques[t].state, i);
 				if (t && t != nt - 1)
 					continue;
-				load(ctx);
+				load(ctx, sizes[s]);
 				sample("cm", ctx, sizes[s], techniques[t].state, i);
 			}
 	set_technique(&techniques[0]);
@@ -455,9 +627,9 @@ static void bench_classes(const char *ctx, const char *area, const char *disk,
 						continue;
 					snprintf(state, sizeof(state), "%s%s",
 						 classes[c].state, tk == t[0] ? "" : "-none");
-					load(area);
+					load(area, sizes[s]);
 					sample("cma", area, sizes[s], state, i);
-					load(ctx);
+					load(ctx, sizes[s]);
 					sample("cm", ctx, sizes[s], state, i);
 				}
 		unload();
@@ -505,12 +677,12 @@ int main(int argc, char **argv)
 	static const unsigned long scale[] = { 64, 256, 1024, 4096, 16384, 32768 };
 	static const unsigned int live[] = { 0, 16, 64, 256 };
 	const char *ctx = NULL, *priv = NULL, *area = NULL, *disk = NULL;
-	int reps = 20, opt, i, only_loaded = 0;
+	int reps = 20, opt, i, only_loaded = 0, profile = 0;
 	static const unsigned long loaded_sizes[] = { 1024, 6144, 16384 };
 	unsigned int s, n;
 	char out[64];
 
-	while ((opt = getopt(argc, argv, "c:p:a:r:d:lu")) != -1) {
+	while ((opt = getopt(argc, argv, "c:p:a:r:d:luP")) != -1) {
 		switch (opt) {
 		case 'c':
 			ctx = optarg;
@@ -533,23 +705,42 @@ int main(int argc, char **argv)
 		case 'u':
 			unpatched = 1;
 			break;
+		case 'P':
+			profile = 1;
+			break;
 		default:
 			ctx = NULL;
 		}
 	}
-	if ((!unpatched && (!ctx || !priv)) || !area || reps < 2) {
+	if ((!unpatched && !profile && (!ctx || !priv)) || !area || reps < 2) {
 		fprintf(stderr, "usage: cma-bench -c CONTEXT -p PRIVATE -a AREA [-r REPS] [-d DIR] [-l]\n"
-				"       cma-bench -u -a AREA [-r REPS]\n");
+				"       cma-bench -u -a AREA [-r REPS]\n"
+				"       cma-bench [-u] -P -a AREA [-r REPS]\n");
 		return 2;
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	{
+		const char *const named[] = { area, ctx, priv };
+
+		for (s = 0; s < 3; s++)
+			if (named[s])
+				printf("bench,count%s,%s,0,-,0,%lld,0,0\n",
+				       unpatched ? "-unpatched" : "", named[s],
+				       context_value(named[s], "count"));
+	}
+	if (profile) {
+		if (bench_profile(area, reps))
+			return 1;
+		printf("bench,done,-,0,-,0,0,0,0\n");
+		return 0;
+	}
 
 	bench_memcpy(reps);
 	if (unpatched) {
 		/* The mixed workload, as the loaded samples above */
 		for (s = 0; s < sizeof(loaded_sizes) / sizeof(loaded_sizes[0]); s++)
 			for (i = 0; i < reps / 2; i++) {
-				load(area);
+				load(area, loaded_sizes[s]);
 				sample_unpatched(area, loaded_sizes[s], "loaded", i);
 			}
 		unload();
@@ -597,7 +788,7 @@ int main(int argc, char **argv)
 	bench_loaded(ctx, area, reps);
 	bench_classes(ctx, area, disk, reps);
 	for (i = 0; i < reps / 2; i++) {
-		load(NULL);
+		load(NULL, 0);
 		sample("cm", priv, 6144, "loaded", i);
 	}
 	unload();

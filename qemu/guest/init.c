@@ -1710,6 +1710,10 @@ static void mount_fs(const char *type, const char *dir)
  * bench=camera: the camera only.
  * bench=unpatched, on a kernel without the series: the loaded allocations
  * through the in-tree CMA debugfs files on the default area.
+ * bench=profile (with profile=2): where the loaded allocations on the
+ * default area spend their time; bench=unpatched-profile on a kernel
+ * without the series.  bench_reps=N: N samples of each kind (2 to 1000)
+ * instead of 40, for a quick look.
  */
 static int run_bench(void)
 {
@@ -1719,10 +1723,31 @@ static int run_bench(void)
 	char *camera[] = { "/bin/camera-test", "-t", "10", "-b", "8", NULL };
 	char *unpatched[] = { "/bin/cma-bench", "-u", "-a", "reserved", "-r", "40",
 			      NULL };
+	char *profile[] = { "/bin/cma-bench", "-P", "-a", "reserved", "-r", "40",
+			    NULL };
+	char *unpatched_profile[] = { "/bin/cma-bench", "-u", "-P", "-a", "reserved",
+				      "-r", "40", NULL };
+	const char *reps = getenv("bench_reps");
+	char *end = NULL;
 	int i, n = 9;
 
+	if (reps) {
+		long r;
+
+		errno = 0;
+		r = strtol(reps, &end, 10);
+		if (errno || end == reps || *end || r < 2 || r > 1000) {
+			diag("bench_reps=%s: not a number of samples from 2 to 1000", reps);
+			return -1;
+		}
+		argv[8] = unpatched[5] = profile[5] = unpatched_profile[6] = (char *)reps;
+	}
 	if (!strcmp(getenv("bench"), "unpatched"))
 		return run(unpatched);
+	if (!strcmp(getenv("bench"), "profile"))
+		return run(profile);
+	if (!strcmp(getenv("bench"), "unpatched-profile"))
+		return run(unpatched_profile);
 	/* bench=camera: only the camera's start, for a quick look */
 	if (!strcmp(getenv("bench"), "camera"))
 		return run(camera);
