@@ -77,6 +77,7 @@ def fragmentation(rows, fig, out, memcpy_mbs):
 
 
 TECHNIQUES = (("loaded", "all on"),
+              ("loaded-serial", "all on but the second CPU"),
               ("loaded-batch32", "flush batching, batches of 32"),
               ("loaded-nounmap", "batches of 512, a flush a page"),
               ("loaded-none", "6.1's migration"))
@@ -85,10 +86,13 @@ TECHNIQUES = (("loaded", "all on"),
 def full_samples(rows):
     """full(what, area, size, state): the (ns, pages in use) of the samples
     that found their area full: at most an eighth of the sample's pages
-    free, so that it had to migrate seven eighths of them.  An area's size
-    is its debugfs count (WHAT count, count-unpatched), per kernel: the
-    unpatched kernel's area has the same name as the patched kernel's
-    in-tree one, not necessarily the same size."""
+    free in the area, or seven eighths of them migrated (WHAT
+    migrated-WHAT, /proc/vmstat's pgmigrate_success: the free pages may
+    lie outside the range the allocation took).  Either way the sample
+    had to empty most of its range.  An area's size is its debugfs count
+    (WHAT count, count-unpatched), per kernel: the unpatched kernel's area
+    has the same name as the patched kernel's in-tree one, not
+    necessarily the same size."""
     def kernel(what):
         return "unpatched" if what.endswith("-unpatched") else "series"
 
@@ -99,12 +103,17 @@ def full_samples(rows):
     if not size_of:
         sys.exit("bench_report.py: no area sizes (WHAT count) in the console: "
                  "rebuild the initramfs (ci/stages/initramfs)")
+    migrated = {(r[0][len("migrated-"):], r[1], r[2], r[3], r[4]): int(r[5])
+                for r in rows if r[0].startswith("migrated-") and r[5].isdigit()}
 
     def full(what, area, size, state):
-        got = [(int(r[5]), int(r[7])) for r in rows if r[0] == what and r[1] == area
-               and r[2] == str(size) and r[3] == state and r[5] != "error"]
         count = size_of.get((kernel(what), area))
-        return [g for g in got if count is not None and count - g[1] <= size // 4 // 8]
+        pages = size // 4
+        return [(int(r[5]), int(r[7])) for r in rows
+                if r[0] == what and r[1] == area and r[2] == str(size)
+                and r[3] == state and r[5] != "error"
+                and ((count is not None and count - int(r[7]) <= pages // 8)
+                     or migrated.get((what, r[1], r[2], r[3], r[4]), 0) * 8 >= pages * 7)]
     return full
 
 
@@ -113,6 +122,20 @@ def flushes(rows, what, area, size, state):
     tlb-WHAT lines of a kernel with CONFIG_DEBUG_TLBFLUSH), or None."""
     got = [int(r[5]) for r in rows if r[0] == "tlb-" + what and r[1] == area
            and r[2] == str(size) and r[3] == state]
+    return statistics.median(got) if got else None
+
+
+def per_page(rows, what, area, size, state, full):
+    """The median nanoseconds per migrated page of the samples that found
+    their area full (WHAT migrated-WHAT: the pages each one migrated), or
+    None."""
+    migrated = {(r[1], r[2], r[3], r[4]): int(r[5]) for r in rows
+                if r[0] == "migrated-" + what and r[5].isdigit()}
+    times = {(r[1], r[2], r[3], r[4]): int(r[5]) for r in rows
+             if r[0] == what and r[1] == area and r[2] == str(size) and r[3] == state
+             and r[5] != "error"}
+    ok = {t for t, _ in full(what, area, size, state)}
+    got = [t / migrated[k] for k, t in times.items() if t in ok and migrated.get(k)]
     return statistics.median(got) if got else None
 
 
@@ -178,8 +201,10 @@ def unpatched(rows, fig, ctx):
     samples that found their area full only."""
     full = full_samples(rows)
     table = ["| size | unpatched cma_alloc: median / p99 | series, cma_alloc all on "
-             "| series, cm_alloc all on | unpatched vs cm_alloc | samples (full of all) |",
-             "|---" * 6 + "|"]
+             "| series, cm_alloc all on | unpatched vs cm_alloc "
+             "| per page migrated: unpatched / series cma_alloc all on "
+             "| samples (full of all) |",
+             "|---" * 7 + "|"]
     fig["unpatched"] = []
     for size in (1024, 6144, 16384):
         u = [t for t, _ in full("cma-unpatched", "reserved", size, "loaded")]
@@ -195,12 +220,20 @@ def unpatched(rows, fig, ctx):
         if cm:
             e["series_cm_median_ns"] = statistics.median(cm)
             e["speedup_cm"] = e["median_ns"] / e["series_cm_median_ns"]
+        pu = per_page(rows, "cma-unpatched", "reserved", size, "loaded", full)
+        ps = per_page(rows, "cma", "reserved", size, "loaded", full)
+        if pu:
+            e["ns_per_page"] = pu
+        if ps:
+            e["series_cma_ns_per_page"] = ps
         fig["unpatched"].append(e)
         table.append(f"| {size // 1024} MiB | {e['median_ns'] / 1e6:.2f} / "
                      f"{e['p99_ns'] / 1e6:.2f} ms | "
                      + (f"{e['series_cma_median_ns'] / 1e6:.2f} ms" if cma else "")
                      + " | " + (f"{e['series_cm_median_ns'] / 1e6:.2f} ms" if cm else "")
                      + " | " + (f"{e['speedup_cm']:.2f}x" if cm else "")
+                     + " | " + " / ".join(f"{e[k] / 1e3:.1f} us" if k in e else "-"
+                                          for k in ("ns_per_page", "series_cma_ns_per_page"))
                      + f" | {e['n']}/{e['n_all']} |")
     return table
 
@@ -211,8 +244,7 @@ def techniques(samples, rows, fig, ctx):
     cm_alloc() on the context.  Only samples whose area had at most an
     eighth of the sample's pages free count: the filler cannot always fill
     the area a sample just freed, and a sample that finds its pages free
-    migrates nothing.  An area's size is the most pages any sample saw in
-    use there (the filler fills each one completely now and then)."""
+    migrates nothing."""
     full = full_samples(rows)
 
     table = ["| size | " + " | ".join(f"{name}: cma_alloc median / p99" for _, name in TECHNIQUES)
@@ -256,10 +288,22 @@ def techniques(samples, rows, fig, ctx):
                                              for s, n in TECHNIQUES
                                              if e["tlb_flushes"][s] is not None)
                                  for e in fig["techniques"]) + ".")
+    for e in fig["techniques"]:
+        e["ns_per_page"] = {state: per_page(rows, "cma", "reserved", e["size_kb"], state, full)
+                            for state, _ in TECHNIQUES}
+    if any(v for e in fig["techniques"] for v in e["ns_per_page"].values()):
+        table.append("")
+        table.append("Microseconds per page migrated (median of the full samples; "
+                     "/proc/vmstat pgmigrate_success), by technique: "
+                     + "; ".join(f"{e['size_kb'] // 1024} MiB: "
+                                 + ", ".join(f"{n}: {e['ns_per_page'][s] / 1e3:.1f}"
+                                             for s, n in TECHNIQUES
+                                             if e["ns_per_page"][s])
+                                 for e in fig["techniques"]) + ".")
     if fig["techniques"]:
         table.append("")
         table.append("Samples that found their area full (an eighth of the sample's pages "
-                     "free at most), of all, and their areas' pages in use (median; the "
+                     "free at most, or seven eighths of them migrated), of all, and their areas' pages in use (median; the "
                      "in-tree area by technique, then the context, all on / 6.1's): "
                      + "; ".join(f"{e['size_kb'] // 1024} MiB: "
                                  + ", ".join(f"{e[s]['n']}/{e[s]['n_all']}"

@@ -42,7 +42,8 @@
  *
  * -P: where the loaded 6 MiB allocations spend their time, from the
  * kernel's tick profiler (profile=SHIFT on the command line).  WHAT
- * profile: STATE loaded or loaded-none (cma on AREA) or loaded (unpatched),
+ * profile: STATE loaded, loaded-serial or loaded-none (cma on AREA) or
+ * loaded (unpatched),
  * REP a bucket of kernel text (the Nth from _stext), A its ticks summed
  * over the samples, B the bucket's size in bytes (2^SHIFT), C the samples.  Only ticks taken while
  * a sample ran count, on every CPU: the filler's are left out.
@@ -158,7 +159,8 @@ static void load(const char *area, unsigned long kb)
 		used = occupancy(area);
 		if ((unsigned long long)count - used <= kb / 4 / 8)
 			break;
-		if (i == 8) {
+		if (i == 8 || (i && (!strcmp(filler.why, "memory low") ||
+				     !strcmp(filler.why, "filler full")))) {
 			printf("# load: %s has %lld of %lu pages free after %d top-ups (%s)\n",
 			       area, count - (long long)used, kb / 4, i, filler.why);
 			break;
@@ -170,9 +172,7 @@ static void load(const char *area, unsigned long kb)
 		 */
 		meminfo_kb("CmaFree", &free_kb);
 		goal = (long long)free_kb - (count - (long long)used) * 4;
-		if (filler_top_up(&filler, goal > 0 ? goal : free_kb / 2, 64 * 1024) ||
-		    !strcmp(filler.why, "memory low") ||
-		    !strcmp(filler.why, "filler full"))
+		if (filler_top_up(&filler, goal > 0 ? goal : free_kb / 2, 64 * 1024))
 			break;
 	}
 }
@@ -436,22 +436,30 @@ static void bench_frag(const char *ctx, const char *area)
 		}
 }
 
-/* How alloc_contig_range() migrates: the series' techniques, on and off */
+/*
+ * How alloc_contig_range() migrates: the series' techniques, on and off.
+ * The ones between the first and the last each show one technique alone.
+ */
 static const struct technique {
 	const char *state;
 	const char *batch_unmap;	/* one TLB flush for a batch */
 	const char *migrate_batch;	/* pages isolated for a batch */
+	const char *split;		/* half of a batch on another CPU */
 } techniques[] = {
-	{ "loaded", "Y", "512" },		/* all on: the default */
-	{ "loaded-batch32", "Y", "32" },	/* flush batching, 6.1's batches */
-	{ "loaded-nounmap", "N", "512" },	/* large batches, a flush a page */
-	{ "loaded-none", "N", "32" },		/* 6.1's migration */
+	{ "loaded", "Y", "512", "Y" },		/* all on: the default */
+	{ "loaded-serial", "Y", "512", "N" },	/* all but the second CPU */
+	{ "loaded-batch32", "Y", "32", "N" },	/* flush batching, 6.1's batches */
+	{ "loaded-nounmap", "N", "512", "N" },	/* large batches, a flush a page */
+	{ "loaded-none", "N", "32", "N" },	/* 6.1's migration */
 };
+
+#define NR_TECHNIQUES	(sizeof(techniques) / sizeof(techniques[0]))
 
 static int set_technique(const struct technique *t)
 {
 	if (write_file("/sys/kernel/debug/alloc_contig/batch_unmap", t->batch_unmap) ||
-	    write_file("/sys/kernel/debug/alloc_contig/migrate_batch", t->migrate_batch)) {
+	    write_file("/sys/kernel/debug/alloc_contig/migrate_batch", t->migrate_batch) ||
+	    write_file("/sys/kernel/debug/alloc_contig/split_batch", t->split)) {
 		printf("# cannot set migration technique %s: %s\n", t->state,
 		       strerror(errno));
 		return -1;
@@ -461,15 +469,16 @@ static int set_technique(const struct technique *t)
 
 /*
  * -P: the ticks each loaded 6 MiB allocation takes, summed per state:
- * all of the series' techniques on and 6.1's migration (loaded-none), or
- * the unpatched kernel's.  cma_alloc() on the series' kernel is timed with
- * its free, which costs a few percent of it (see the free column).
+ * all of the series' techniques on, all but the second CPU, and 6.1's
+ * migration (loaded-none), or the unpatched kernel's.  cma_alloc() on the
+ * series' kernel is timed with its free, which costs a few percent of it
+ * (see the free column).
  */
 static int bench_profile(const char *area, int reps)
 {
-	static const unsigned int states[] = { 0, 3 };
-	const unsigned int ns = unpatched ? 1 : 2;
-	uint32_t *sum[2] = { NULL, NULL };
+	static const unsigned int states[] = { 0, 1, NR_TECHNIQUES - 1 };
+	const unsigned int ns = unpatched ? 1 : 3;
+	uint32_t *sum[3] = { NULL, NULL, NULL };
 	unsigned int k, t;
 	size_t b;
 	int i, ret = -1;
@@ -517,8 +526,8 @@ out:
 	if (!unpatched)
 		set_technique(&techniques[0]);
 	unload();
-	free(sum[0]);
-	free(sum[1]);
+	for (k = 0; k < 3; k++)
+		free(sum[k]);
 	free(prof.before);
 	free(prof.after);
 	return ret;
@@ -602,7 +611,7 @@ static void bench_classes(const char *ctx, const char *area, const char *disk,
 			  int reps)
 {
 	static const unsigned long sizes[] = { 6144 };
-	const struct technique *t[2] = { &techniques[0], &techniques[3] };
+	const struct technique *t[2] = { &techniques[0], &techniques[NR_TECHNIQUES - 1] };
 	char state[32], dir[128];
 	unsigned int c, s, k;
 	int i;

@@ -546,17 +546,24 @@ static int read_ctx_number(const char *file, unsigned long *val)
 
 #define ALLOC_CONTIG "/sys/kernel/debug/alloc_contig"
 
-static int set_migration(const char *batch_unmap, const char *batch)
+static int write_string(const char *path, const char *value)
 {
-	FILE *f = fopen(ALLOC_CONTIG "/batch_unmap", "w");
+	FILE *f = fopen(path, "w");
 	int ret;
 
 	if (!f)
 		return -1;
-	ret = fputs(batch_unmap, f) < 0;
+	ret = fputs(value, f) < 0;
 	ret |= fclose(f) != 0;
-	return ret || write_ulong(ALLOC_CONTIG "/migrate_batch",
-				  strtoul(batch, NULL, 10)) ? -1 : 0;
+	return ret ? -1 : 0;
+}
+
+static int set_migration(const char *batch_unmap, const char *batch,
+			 const char *split)
+{
+	return write_string(ALLOC_CONTIG "/batch_unmap", batch_unmap) ||
+	       write_ulong(ALLOC_CONTIG "/migrate_batch", strtoul(batch, NULL, 10)) ||
+	       write_string(ALLOC_CONTIG "/split_batch", split) ? -1 : 0;
 }
 
 /*
@@ -582,7 +589,7 @@ static int check_mapped_pages_fill_context(void)
 	    mount("tmpfs", MAPPED_DIR, "tmpfs", 0, "size=90%") ||
 	    read_ctx_number("base_pfn", &ctx_base) ||
 	    read_ctx_number("count", &ctx_count) ||
-	    set_migration("Y\n", "512"))
+	    set_migration("Y\n", "512", "Y\n"))
 		return -1;
 	while (nr_mblocks < MAX_MBLOCKS && inside < ctx_count / 2) {
 		if (meminfo_kb("MemFree", &free_kb) || free_kb < 128 * 1024)
@@ -617,16 +624,19 @@ static int check_mapped_pages_fill_context(void)
 
 /*
  * Most of the context, allocated with the batched path on: every block's
- * page in the allocated range had to move.
+ * page in the allocated range had to move, and with more than one CPU,
+ * batches were split between two of them (alloc_contig/batches_split).
  */
 static int check_batched_migration_moves_mapped_pages(void)
 {
-	unsigned long before = 0, moved = 0, after, i, p;
+	unsigned long before = 0, moved = 0, after, i, p, split0, split1;
 	uint64_t (*old)[MBLOCK_PAGES];
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	char out[64];
 	int ret;
 
-	if (mapped_child <= 0 || !(old = calloc(nr_mblocks, sizeof(*old))))
+	if (mapped_child <= 0 || read_ulong(ALLOC_CONTIG "/batches_split", &split0) ||
+	    !(old = calloc(nr_mblocks, sizeof(*old))))
 		return -1;
 	for (i = 0; i < (unsigned long)nr_mblocks; i++) {
 		before += mblock_pfns(&mblocks[i]);
@@ -646,9 +656,15 @@ static int check_batched_migration_moves_mapped_pages(void)
 	free(old);
 	diag("%lu of the %lu pages in the context moved, %lu still there",
 	     moved, before, after);
+	if (read_ulong(ALLOC_CONTIG "/batches_split", &split1))
+		ret = -1;
+	else
+		diag("%lu batches split between two CPUs (%ld online)",
+		     split1 - split0, cpus);
 	if (debugfs_command(BENCH_CMD, out, sizeof(out), "release"))
 		ret = -1;
-	return !ret && after <= 1024 && moved + 1024 >= before ? 0 : -1;
+	return !ret && after <= 1024 && moved + 1024 >= before &&
+	       (cpus < 2 || split1 > split0) ? 0 : -1;
 }
 
 /* Data, sharing, copy-on-write and mlock after the move, in both processes */
