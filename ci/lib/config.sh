@@ -49,9 +49,11 @@ INITRAMFS=$OUT_DIR/initramfs.cpio.gz
 # The guest's disk (/dev/vda, ext4, DISK_SIZE) and QEMU's options for it
 # but file= (ci/lib/lib.sh's qemu_argv() says why).  Its writes are
 # throttled to DISK_THROTTLE bytes a second; ci/bench sets it empty (no
-# throttle), since its file workloads write and measure no writeback.
+# throttle), since its file workloads write and measure no writeback, and
+# makes the disk larger (DISK_SIZE), so that dirty file pages can fill
+# CMA before the file system is full.
 DISK_IMAGE=$OUT_DIR/disk.img
-DISK_SIZE=256M
+DISK_SIZE=${DISK_SIZE:-256M}
 DISK_THROTTLE=${DISK_THROTTLE-4194304}
 DISK_OPTIONS=if=none,format=raw,id=disk,snapshot=on${DISK_THROTTLE:+,throttling.bps-write=$DISK_THROTTLE}
 kernel_image() { echo "$BUILD_DIR/$1/arch/arm/boot/zImage"; }

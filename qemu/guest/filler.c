@@ -58,14 +58,20 @@ static void file_name(const struct filler *f, int i, char *buf, size_t size)
 static int add_file(struct filler *f, void *buf)
 {
 	char name[128];
+	ssize_t done;
 	int fd, ok;
 
 	file_name(f, f->nr_files, name, sizeof(name));
-	fd = open(name, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	/* Read and write: a clean block is read back in below */
+	fd = open(name, O_RDWR | O_CREAT | O_TRUNC, 0600);
 	if (fd < 0)
 		return -1;
 	pattern(buf, FILLER_BLOCK, 0xf11e0000u + f->nr_files);
-	ok = write(fd, buf, FILLER_BLOCK) == (ssize_t)FILLER_BLOCK;
+	done = write(fd, buf, FILLER_BLOCK);
+	ok = done == (ssize_t)FILLER_BLOCK;
+	/* A short write sets no errno: the file system is full */
+	if (done >= 0 && !ok)
+		errno = ENOSPC;
 	if (ok && f->kind == FILL_CLEAN)
 		/* On the disk, out of the page cache, read back in: clean */
 		ok = !fsync(fd) &&
