@@ -8,6 +8,8 @@
  *   camera-test -z N [-d DEVICE]
  *   camera-test -m -c CONTEXT [-d DEVICE] [-n FRAMES]
  *   camera-test -t REPS [-d DEVICE] [-b BUFFERS]
+ *   camera-test -H -c CONTEXT [-d DEVICE] [-n FRAMES] [-b BUFFERS]
+ *   camera-test -D -c CONTEXT
  *
  * It asks for BUFFERS buffers and expects GOT of them (default: BUFFERS);
  * fewer is what a context too small for BUFFERS frames must give.  Every
@@ -43,6 +45,20 @@
  * same with all-buffers, and both again with -ahead (first-frame, error
  * instead of the time, if a step failed or the first frame was wrong).
  *
+ * -H checks the dma-buf heap of the camera's context CONTEXT,
+ * /dev/dma_heap/CONTEXT: bad requests refused, a buffer zeroed and the
+ * same through a second mapping and a device's import (one segment in the
+ * context), the whole context allocated then a clean ENOMEM, the
+ * context's heap_buffers and heap_bytes counting what is out; then the
+ * camera, its context full of movable pages, streams FRAMES frames into
+ * BUFFERS buffers allocated from the heap (V4L2_MEMORY_DMABUF) with every
+ * pixel checked, after refusing a system heap buffer (scattered pages) and
+ * one too small, each with EINVAL and the reason in the kernel log.  -D
+ * gives the idle context CONTEXT a heap (cma_torture's "heap") and checks
+ * that destroying the context is refused while a buffer from it lives,
+ * succeeds once it is closed, and removes the heap: a file opened on it
+ * before then gets ENODEV.
+ *
  * Otherwise it prints a KTAP subtest (indented by four spaces) that init nests in its
  * own report; exits 0 if every check passed.
  */
@@ -58,6 +74,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <linux/dma-buf.h>
+#include <linux/dma-heap.h>
 #include <linux/videodev2.h>
 
 #include "debugfs_cmd.h"
@@ -1101,6 +1118,602 @@ static int time_first_frame(const char *dev, unsigned int bufs,
 	return failed;
 }
 
+/* ---- dma-buf heaps: -H (the camera context's heap), -D (destroy) ---- */
+
+/* A dma-buf of LEN bytes from the heap open as HEAP_FD: its fd, or -errno */
+static int heap_alloc(int heap_fd, uint64_t len)
+{
+	struct dma_heap_allocation_data a = {
+		.len = len, .fd_flags = O_RDWR | O_CLOEXEC,
+	};
+
+	return ioctl(heap_fd, DMA_HEAP_IOCTL_ALLOC, &a) ? -errno : (int)a.fd;
+}
+
+static int heap_open(const char *name)
+{
+	char path[96];
+
+	snprintf(path, sizeof(path), "/dev/dma_heap/%s", name);
+	return open(path, O_RDONLY | O_CLOEXEC);
+}
+
+static void *map_dmabuf(int fd, size_t len)
+{
+	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+
+	if (p == MAP_FAILED) {
+		diag("mmap of a dma-buf of %zu bytes: %s", len, strerror(errno));
+		return NULL;
+	}
+	return p;
+}
+
+static int dmabuf_sync(int fd, uint64_t flags)
+{
+	struct dma_buf_sync sync = { .flags = flags };
+
+	return xioctl(fd, DMA_BUF_IOCTL_SYNC, &sync, "DMA_BUF_IOCTL_SYNC");
+}
+
+/* A word pattern that differs at every offset, per seed */
+static void pattern_fill(uint32_t *p, size_t len, uint32_t seed)
+{
+	size_t i;
+
+	for (i = 0; i < len / 4; i++)
+		p[i] = seed ^ (uint32_t)(i * 2654435761u);
+}
+
+static int pattern_ok(const uint32_t *p, size_t len, uint32_t seed)
+{
+	size_t i;
+
+	for (i = 0; i < len / 4; i++)
+		if (p[i] != (seed ^ (uint32_t)(i * 2654435761u))) {
+			diag("word %zu is %08x, not %08x", i, p[i],
+			     seed ^ (uint32_t)(i * 2654435761u));
+			return 0;
+		}
+	return 1;
+}
+
+static int all_zero(const uint8_t *p, size_t len)
+{
+	size_t off;
+
+	for (off = 0; off < len && !p[off]; off++)
+		;
+	if (off < len)
+		diag("byte %zu is 0x%02x, not 0", off, p[off]);
+	return off == len;
+}
+
+/* The heap's counters in the context's debugfs directory */
+static int heap_counted(long buffers, long bytes)
+{
+	long nb = context_value("heap_buffers"), nbytes = context_value("heap_bytes");
+
+	if (nb != buffers || nbytes != bytes)
+		diag("heap_buffers %ld, heap_bytes %ld; expected %ld and %ld",
+		     nb, nbytes, buffers, bytes);
+	return nb == buffers && nbytes == bytes;
+}
+
+/*
+ * A buffer from the heap: zeroed, as large as asked rounded up to pages,
+ * the same bytes through a second mapping and through a device's import,
+ * which sees one segment in the context.
+ */
+static int heap_buffer_ok(int heap_fd)
+{
+	const size_t asked = (1 << 20) + 1, len = (1 << 20) + 4096;
+	unsigned int segments, bytes;
+	char out[160], area[64];
+	int fd, ok = 1, ret;
+	uint32_t hash;
+	void *p, *q;
+
+	fd = heap_alloc(heap_fd, asked);
+	if (fd < 0) {
+		diag("DMA_HEAP_IOCTL_ALLOC of %zu bytes: %s", asked, strerror(-fd));
+		return 0;
+	}
+	if (lseek(fd, 0, SEEK_END) != (off_t)len) {
+		diag("the dma-buf is %lld bytes, not %zu",
+		     (long long)lseek(fd, 0, SEEK_END), len);
+		ok = 0;
+	}
+	p = map_dmabuf(fd, len);
+	if (!p) {
+		close(fd);
+		return 0;
+	}
+	ok = !dmabuf_sync(fd, DMA_BUF_SYNC_START | DMA_BUF_SYNC_RW) && ok;
+	ok = all_zero(p, len) && ok;
+	pattern_fill(p, len, 0x5eed);
+	ok = !dmabuf_sync(fd, DMA_BUF_SYNC_END | DMA_BUF_SYNC_RW) && ok;
+	munmap(p, len);
+	q = map_dmabuf(fd, len);
+	ok = q && pattern_ok(q, len, 0x5eed) && ok;
+	ret = debugfs_command(TORTURE, out, sizeof(out), "import %d %zu", fd, len);
+	if (ret || sscanf(out, "segments %u bytes %u area %63s hash %x",
+			  &segments, &bytes, area, &hash) != 4) {
+		diag("import of the heap's dma-buf: %s, '%s'", strerror(-ret), out);
+		ok = 0;
+	} else {
+		diag("a device sees the heap's dma-buf as: %s", out);
+		if (segments != 1 || bytes != len || strcmp(area, context) ||
+		    !q || hash != fnv1a(q, len)) {
+			diag("expected 1 segment of %zu bytes in %s, hash %08x",
+			     len, context, q ? fnv1a(q, len) : 0);
+			ok = 0;
+		}
+	}
+	if (q)
+		munmap(q, len);
+	close(fd);
+	return ok;
+}
+
+/* Bad requests get EINVAL, ENOTTY or ENOENT, and allocate nothing */
+static int heap_bad_input_refused(int heap_fd)
+{
+	struct dma_heap_allocation_data a = { .len = 4096, .fd_flags = O_RDWR };
+	int ok = 1, fd;
+
+	if ((fd = heap_alloc(heap_fd, 0)) != -EINVAL) {
+		diag("a length of 0: %d, not -EINVAL", fd);
+		ok = 0;
+	}
+	/* Past size_t on this 32-bit guest: refused, not cut to 4096 */
+	if ((fd = heap_alloc(heap_fd, (1ULL << 32) + 4096)) != -EINVAL) {
+		diag("a length of 4 GiB + 4096: %d, not -EINVAL", fd);
+		ok = 0;
+	}
+	if ((fd = heap_alloc(heap_fd, 0xfffff000ULL)) != -ENOMEM) {
+		diag("a length larger than the context: %d, not -ENOMEM", fd);
+		ok = 0;
+	}
+	a.fd_flags = O_RDWR | O_APPEND;
+	if (!ioctl(heap_fd, DMA_HEAP_IOCTL_ALLOC, &a) || errno != EINVAL) {
+		diag("fd_flags O_APPEND taken");
+		ok = 0;
+	}
+	a.fd_flags = O_RDWR;
+	a.heap_flags = 1;
+	if (!ioctl(heap_fd, DMA_HEAP_IOCTL_ALLOC, &a) || errno != EINVAL) {
+		diag("heap_flags 1 taken");
+		ok = 0;
+	}
+	a.heap_flags = 0;
+	a.fd = 3;
+	if (!ioctl(heap_fd, DMA_HEAP_IOCTL_ALLOC, &a) || errno != EINVAL) {
+		diag("a non-zero fd field taken");
+		ok = 0;
+	}
+	/* The heap core's answer to a command it does not know: EINVAL */
+	if (!ioctl(heap_fd, _IOWR(DMA_HEAP_IOC_MAGIC, 0x7, struct dma_heap_allocation_data), &a) ||
+	    errno != EINVAL) {
+		diag("an unknown heap ioctl: %s, not EINVAL", strerror(errno));
+		ok = 0;
+	}
+	fd = heap_open("no-such-heap");
+	if (fd >= 0 || errno != ENOENT) {
+		diag("/dev/dma_heap/no-such-heap: %s", fd >= 0 ? "opened" : strerror(errno));
+		ok = 0;
+	}
+	return heap_counted(0, 0) && ok;
+}
+
+/*
+ * The whole context in 4 MiB buffers, then pages, then one more: a clean
+ * ENOMEM, every buffer counted, and all of it back once closed.
+ */
+static int heap_exhausts_cleanly(int heap_fd)
+{
+	static int fds[4096];
+	unsigned long ctx_bytes = (unsigned long)context_value("count") * 4096;
+	unsigned long got = 0;
+	int n = 0, fd = 0, ok = 1, i;
+	size_t len = 4 << 20;
+
+	while (n < 4096) {
+		fd = heap_alloc(heap_fd, len);
+		if (fd == -ENOMEM && len > 4096) {
+			len = 4096;
+			continue;
+		}
+		if (fd < 0)
+			break;
+		fds[n++] = fd;
+		got += len;
+	}
+	diag("%d buffers, %lu of %lu bytes, then %s", n, got, ctx_bytes,
+	     fd < 0 ? strerror(-fd) : "the test's limit");
+	if (fd != -ENOMEM || got < ctx_bytes / 8 * 7) {
+		diag("expected ENOMEM after at least 7/8 of the context");
+		ok = 0;
+	}
+	fd = heap_alloc(heap_fd, 4096);
+	if (fd != -ENOMEM) {
+		diag("one more page: %d, not -ENOMEM", fd);
+		ok = 0;
+		if (fd >= 0)
+			close(fd);
+	}
+	ok = heap_counted(n, (long)got) && ok;
+	for (i = 0; i < n; i++)
+		close(fds[i]);
+	return heap_counted(0, 0) && ok;
+}
+
+/* Is this dma-buf scattered, as a device sees it? 1, 0, or -1 (no answer) */
+static int dmabuf_scattered(int fd, size_t len)
+{
+	unsigned int segments, bytes, longest;
+	char out[160], area[64];
+	int contiguous;
+	uint32_t hash;
+
+	if (debugfs_command(TORTURE, out, sizeof(out), "import %d %zu", fd, len) ||
+	    sscanf(out, "segments %u bytes %u area %63s hash %x longest %u contiguous %d",
+		   &segments, &bytes, area, &hash, &longest, &contiguous) != 6)
+		return -1;
+	return !contiguous;
+}
+
+/* A reader of the kernel log from now on (/dev/kmsg), or -1 */
+static int kmsg_mark(void)
+{
+	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+
+	if (fd < 0)
+		diag("/dev/kmsg: %s", strerror(errno));
+	else
+		lseek(fd, 0, SEEK_END);
+	return fd;
+}
+
+/* Has the kernel logged WHAT since kmsg_mark() gave FD?  Closes FD. */
+static int kmsg_said(int fd, const char *what)
+{
+	char rec[1024];
+	int found = 0;
+	ssize_t n;
+
+	if (fd < 0)
+		return 0;
+	/* EPIPE: records were overwritten before they were read; go on */
+	while ((n = read(fd, rec, sizeof(rec) - 1)) > 0 ||
+	       (n < 0 && errno == EPIPE)) {
+		if (n <= 0)
+			continue;
+		rec[n] = 0;
+		found |= strstr(rec, what) != NULL;
+	}
+	close(fd);
+	return found;
+}
+
+static int qbuf_dmabuf(int fd, unsigned int index, int dmabuf, unsigned int length)
+{
+	struct v4l2_buffer b = {
+		.index = index, .type = V4L2_BUF_TYPE_VIDEO_CAPTURE,
+		.memory = V4L2_MEMORY_DMABUF, .length = length,
+	};
+
+	b.m.fd = dmabuf;
+	return ioctl(fd, VIDIOC_QBUF, &b) ? -errno : 0;
+}
+
+/*
+ * What the camera must refuse, with EINVAL and a reason in the kernel log:
+ * a buffer from the system heap (scattered pages), and one too small for a
+ * frame, whether its length is left to the dma-buf or claimed larger.
+ */
+static int camera_refuses_bad_dmabufs(struct capture *c, int heap_fd)
+{
+	size_t size = c->fmt.fmt.pix.sizeimage;
+	int sys, fd = -1, ok = 1, tries, mark, ret, said;
+
+	sys = heap_open("system");
+	if (sys < 0) {
+		diag("/dev/dma_heap/system: %s", strerror(errno));
+		return 0;
+	}
+	/* Its pages may happen to be contiguous: take one that is not */
+	for (tries = 0; tries < 8; tries++) {
+		fd = heap_alloc(sys, size);
+		if (fd < 0 || dmabuf_scattered(fd, size) == 1)
+			break;
+		close(fd);
+		fd = -1;
+	}
+	close(sys);
+	if (fd < 0) {
+		diag("no scattered buffer from the system heap: %s",
+		     strerror(-fd));
+		return 0;
+	}
+	mark = kmsg_mark();
+	ret = qbuf_dmabuf(c->fd, 0, fd, 0);
+	said = kmsg_said(mark, "not physically contiguous");
+	if (ret != -EINVAL || !said) {
+		diag("a system heap buffer: QBUF %s, %s in the kernel log",
+		     ret ? strerror(-ret) : "taken",
+		     said ? "the reason" : "no reason");
+		ok = 0;
+	} else {
+		diag("a system heap buffer: QBUF EINVAL, \"not physically contiguous\" in the kernel log");
+	}
+	close(fd);
+
+	fd = heap_alloc(heap_fd, size / 2);
+	if (fd < 0) {
+		diag("a half-frame heap buffer: %s", strerror(-fd));
+		return 0;
+	}
+	if ((ret = qbuf_dmabuf(c->fd, 0, fd, 0)) != -EINVAL) {
+		diag("a half-frame buffer, length left to it: %s",
+		     ret ? strerror(-ret) : "taken");
+		ok = 0;
+	}
+	mark = kmsg_mark();
+	ret = qbuf_dmabuf(c->fd, 0, fd, size);
+	if (!kmsg_said(mark, "too small for a frame") || ret != -EINVAL) {
+		diag("a half-frame buffer claimed a frame long: %s",
+		     ret ? strerror(-ret) : "taken");
+		ok = 0;
+	}
+	close(fd);
+	return ok;
+}
+
+/*
+ * Stream FRAMES frames into BUFS buffers from the heap; every pixel of
+ * every frame checked through the buffer's own mapping, inside a CPU
+ * access window.
+ */
+static void stream_into_heap_buffers(struct capture *c, const int *fds,
+				     void *const *maps, unsigned int bufs,
+				     unsigned int frames)
+{
+	enum v4l2_buf_type type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
+	unsigned int n, i, bad = 0;
+	long long last = -1;
+	int seq_ok = 1, queued = 1;
+
+	for (i = 0; i < bufs; i++)
+		queued = !qbuf_dmabuf(c->fd, i, fds[i], 0) && queued;
+	if (!result(queued && !xioctl(c->fd, VIDIOC_STREAMON, &type,
+				      "VIDIOC_STREAMON"), "streamon"))
+		return;
+	for (n = 0; n < frames; n++) {
+		struct v4l2_buffer b = {
+			.type = V4L2_BUF_TYPE_VIDEO_CAPTURE,
+			.memory = V4L2_MEMORY_DMABUF,
+		};
+		int ok;
+
+		if (xioctl(c->fd, VIDIOC_DQBUF, &b, "VIDIOC_DQBUF") ||
+		    b.index >= bufs)
+			break;
+		if ((long long)b.sequence <= last)
+			seq_ok = 0;
+		last = b.sequence;
+		ok = !dmabuf_sync(fds[b.index], DMA_BUF_SYNC_START | DMA_BUF_SYNC_READ);
+		ok = ok && b.bytesused == c->fmt.fmt.pix.sizeimage &&
+		     b.m.fd == fds[b.index] &&
+		     frame_ok(maps[b.index], &c->fmt.fmt.pix, b.sequence);
+		ok = !dmabuf_sync(fds[b.index], DMA_BUF_SYNC_END | DMA_BUF_SYNC_READ) && ok;
+		bad += !ok;
+		c->last_index = b.index;
+		c->last_sequence = b.sequence;
+		if (n < frames - 1 &&
+		    qbuf_dmabuf(c->fd, b.index, fds[b.index], 0))
+			break;
+	}
+	diag("%u frames captured into heap buffers, %u bad", n, bad);
+	result(n == frames, "frames_captured");
+	result(n == frames && !bad, "every_pixel_of_every_frame_correct");
+	result(n == frames && seq_ok, "sequence_numbers_increase");
+	result(!xioctl(c->fd, VIDIOC_STREAMOFF, &type, "VIDIOC_STREAMOFF"),
+	       "streamoff");
+}
+
+static const char *const heap_checks[] = {
+	"heap_listed", "heap_bad_input_refused", "heap_buffer_zeroed_and_shared",
+	"context_occupied_by_movable_pages", "heap_exhausts_cleanly",
+	"device_opens", "format_set_1920x1080", "dmabuf_queue_requested",
+	"bad_dmabufs_refused", "buffers_allocated_from_heap",
+	"heap_buffers_counted", "streamon", "frames_captured",
+	"every_pixel_of_every_frame_correct", "sequence_numbers_increase",
+	"streamoff", "buffers_freed", "heap_buffers_outlive_the_queue",
+	"filler_intact", "heap_buffers_given_back", "cmafree_recovers",
+};
+
+/*
+ * -H: the camera context's dma-buf heap, then the camera streaming into
+ * buffers allocated from it, from a context full of movable pages.
+ */
+static int heap_run(const char *dev, unsigned int bufs, unsigned int frames)
+{
+	int fds[MAX_BUFFERS], heap_fd, ok, sys;
+	void *maps[MAX_BUFFERS] = { NULL };
+	unsigned long total_kb, before_kb, after_kb;
+	struct capture c = { .fd = -1 };
+	struct filler filler;
+	struct v4l2_requestbuffers req = {
+		.count = bufs, .type = V4L2_BUF_TYPE_VIDEO_CAPTURE,
+		.memory = V4L2_MEMORY_DMABUF,
+	};
+	unsigned int i;
+	size_t size = 0;
+
+	PLAN("camera_heap", heap_checks);
+	for (i = 0; i < MAX_BUFFERS; i++)
+		fds[i] = -1;
+	heap_fd = heap_open(context);
+	sys = heap_open("system");
+	if (heap_fd < 0 || sys < 0)
+		diag("/dev/dma_heap/%s, /dev/dma_heap/system: %s", context,
+		     strerror(errno));
+	if (sys >= 0)
+		close(sys);
+	if (!result(heap_fd >= 0 && sys >= 0, "heap_listed"))
+		return plan_end();
+	result(heap_bad_input_refused(heap_fd), "heap_bad_input_refused");
+	result(heap_buffer_ok(heap_fd), "heap_buffer_zeroed_and_shared");
+	if (meminfo_kb("CmaTotal", &total_kb) || meminfo_kb("CmaFree", &before_kb))
+		return plan_end();
+	result(!filler_fill(&filler, "/mnt/camera-fill", total_kb / 10, 48 * 1024) &&
+	       filler.cma_free_after_kb <= total_kb / 10,
+	       "context_occupied_by_movable_pages");
+	result(heap_exhausts_cleanly(heap_fd), "heap_exhausts_cleanly");
+	/* Fill it again: the camera's buffers must migrate the pages out */
+	filler_release(&filler);
+	ok = !filler_fill(&filler, "/mnt/camera-fill", total_kb / 10, 48 * 1024);
+	c.fd = open(dev, O_RDWR);
+	if (!result(c.fd >= 0, "device_opens")) {
+		diag("%s: %s", dev, strerror(errno));
+		goto out;
+	}
+	if (!result(set_format(&c, V4L2_PIX_FMT_RGB24), "format_set_1920x1080"))
+		goto out;
+	size = c.fmt.fmt.pix.sizeimage;
+	if (!result(!xioctl(c.fd, VIDIOC_REQBUFS, &req, "VIDIOC_REQBUFS DMABUF") &&
+		    req.count == bufs, "dmabuf_queue_requested"))
+		goto out;
+	result(camera_refuses_bad_dmabufs(&c, heap_fd), "bad_dmabufs_refused");
+	for (i = 0; i < bufs; i++) {
+		fds[i] = heap_alloc(heap_fd, size);
+		if (fds[i] < 0) {
+			diag("heap buffer %u: %s", i, strerror(-fds[i]));
+			break;
+		}
+		maps[i] = map_dmabuf(fds[i], size);
+		if (!maps[i] || !all_zero(maps[i], size))
+			break;
+	}
+	if (!result(i == bufs, "buffers_allocated_from_heap"))
+		goto out;
+	result(heap_counted(bufs, (long)bufs * ((size + 4095) / 4096 * 4096)),
+	       "heap_buffers_counted");
+	stream_into_heap_buffers(&c, fds, maps, bufs, frames);
+	req.count = 0;
+	result(!xioctl(c.fd, VIDIOC_REQBUFS, &req, "VIDIOC_REQBUFS 0"),
+	       "buffers_freed");
+	close(c.fd);
+	c.fd = -1;
+	/* The buffers are user space's: the last frame is still there */
+	result(frames && maps[c.last_index] &&
+	       frame_ok(maps[c.last_index], &c.fmt.fmt.pix, c.last_sequence),
+	       "heap_buffers_outlive_the_queue");
+out:
+	if (c.fd >= 0)
+		close(c.fd);
+	result(ok && filler_verify(&filler) == 0 &&
+	       filler.nr_anon + filler.nr_files, "filler_intact");
+	filler_release(&filler);
+	for (i = 0; i < MAX_BUFFERS; i++) {
+		if (maps[i])
+			munmap(maps[i], size);
+		if (fds[i] >= 0)
+			close(fds[i]);
+	}
+	result(heap_counted(0, 0), "heap_buffers_given_back");
+	close(heap_fd);
+	meminfo_kb("CmaFree", &after_kb);
+	diag("CmaFree: %lu kB before, %lu kB after", before_kb, after_kb);
+	result(after_kb + 4096 >= before_kb, "cmafree_recovers");
+	return plan_end();
+}
+
+static const char *const destroy_checks[] = {
+	"heap_added", "heap_allocates", "destroy_refused_while_a_buffer_lives",
+	"heap_works_after_the_refusal", "buffer_intact_after_the_refusal",
+	"destroy_succeeds_once_closed", "heap_removed_with_the_context",
+	"open_heap_refuses_allocation", "heap_added_again",
+};
+
+static int heap_node_exists(const char *name)
+{
+	char path[96];
+
+	snprintf(path, sizeof(path), "/dev/dma_heap/%s", name);
+	return !access(path, F_OK);
+}
+
+/*
+ * -D: a heap given to the idle context CONTEXT (cma_torture's "heap"), and
+ * what destroying the context does to it and its buffers.
+ */
+static int destroy_run(void)
+{
+	const size_t len = 64 << 10;
+	int heap_fd = -1, fd = -1, fd2, ret;
+	char out[128];
+	void *p = NULL;
+
+	PLAN("heap_destroy", destroy_checks);
+	ret = debugfs_command(TORTURE, out, sizeof(out), "heap %s", context);
+	if (ret)
+		diag("heap %s: %s", context, strerror(-ret));
+	if (!result(!ret && heap_node_exists(context) &&
+		    debugfs_command(TORTURE, out, sizeof(out), "heap %s",
+				    context) == -EEXIST, "heap_added"))
+		return plan_end();
+	heap_fd = heap_open(context);
+	fd = heap_fd >= 0 ? heap_alloc(heap_fd, len) : -EBADF;
+	p = fd >= 0 ? map_dmabuf(fd, len) : NULL;
+	if (p)
+		pattern_fill(p, len, 0xd1e);
+	if (!result(p != NULL, "heap_allocates"))
+		goto out;
+	/* recreate retries -EBUSY for about 2 s, then gives up with it */
+	ret = debugfs_command(TORTURE, out, sizeof(out), "recreate %s 1", context);
+	if (ret != -EBUSY)
+		diag("recreate with a buffer alive: %s", ret ? strerror(-ret) : "done");
+	result(ret == -EBUSY && heap_node_exists(context),
+	       "destroy_refused_while_a_buffer_lives");
+	fd2 = heap_alloc(heap_fd, 4096);
+	result(fd2 >= 0, "heap_works_after_the_refusal");
+	if (fd2 >= 0)
+		close(fd2);
+	result(pattern_ok(p, len, 0xd1e), "buffer_intact_after_the_refusal");
+	munmap(p, len);
+	p = NULL;
+	close(fd);
+	fd = -1;
+	ret = debugfs_command(TORTURE, out, sizeof(out), "recreate %s 1", context);
+	if (ret)
+		diag("recreate once the buffer is closed: %s", strerror(-ret));
+	result(!ret, "destroy_succeeds_once_closed");
+	result(!heap_node_exists(context), "heap_removed_with_the_context");
+	ret = heap_alloc(heap_fd, 4096);
+	if (ret != -ENODEV)
+		diag("allocation through the removed heap's file: %d, not -ENODEV", ret);
+	result(ret == -ENODEV, "open_heap_refuses_allocation");
+	if (ret >= 0)
+		close(ret);
+	/* The context made again: the name may be registered again */
+	ret = debugfs_command(TORTURE, out, sizeof(out), "heap %s", context);
+	fd2 = heap_open(context);
+	fd = fd2 >= 0 ? heap_alloc(fd2, 4096) : -1;
+	result(!ret && fd >= 0, "heap_added_again");
+	if (fd2 >= 0)
+		close(fd2);
+out:
+	if (p)
+		munmap(p, len);
+	if (fd >= 0)
+		close(fd);
+	if (heap_fd >= 0)
+		close(heap_fd);
+	return plan_end();
+}
+
 static uint32_t parse_format(const char *s)
 {
 	if (!strcmp(s, "rgb24"))
@@ -1119,10 +1732,10 @@ int main(int argc, char **argv)
 	struct filler filler;
 	unsigned long total_kb, before_kb, held_kb, exported_kb, after_kb;
 	unsigned int i;
-	int opt, outlive, moves = 0, ahead = 0;
+	int opt, outlive, moves = 0, ahead = 0, heap = 0, destroy = 0;
 	long ahead_before = 0;
 
-	while ((opt = getopt(argc, argv, "d:f:n:b:e:o:z:mc:t:a")) != -1) {
+	while ((opt = getopt(argc, argv, "d:f:n:b:e:o:z:mc:t:aHD")) != -1) {
 		switch (opt) {
 		case 'd':
 			dev = optarg;
@@ -1151,6 +1764,12 @@ int main(int argc, char **argv)
 		case 'a':
 			ahead = 1;
 			break;
+		case 'H':
+			heap = 1;
+			break;
+		case 'D':
+			destroy = 1;
+			break;
 		case 'c':
 			context = optarg;
 			break;
@@ -1165,6 +1784,14 @@ int main(int argc, char **argv)
 	}
 	if (fuzz_n)
 		return fuzz_run(dev, fuzz_n);
+	if (heap || destroy) {
+		if (!context || !frames || !bufs || bufs > MAX_BUFFERS) {
+			fprintf(stderr, "usage: camera-test -H|-D -c CONTEXT [-d DEVICE] [-n FRAMES] [-b 1..%d]\n",
+				MAX_BUFFERS);
+			return 2;
+		}
+		return heap ? heap_run(dev, bufs, frames) : destroy_run();
+	}
 	if (reps) {
 		if (!pixelformat || !bufs || bufs > MAX_BUFFERS) {
 			fprintf(stderr, "usage: camera-test -t REPS [-d DEVICE] [-b 1..%d]\n",

@@ -1306,7 +1306,9 @@ static int check_camera_ahead(void)
 }
 
 /*
- * v4l2-compliance (Debian's armhf build) on the camera, streaming included.
+ * v4l2-compliance (Debian's armhf build) on the camera, streaming included:
+ * MMAP, and DMABUF with buffers that the board's second camera (on the
+ * default CMA area) exports (-e).
  * Its report goes to the console as diagnostics; the verdict is its total
  * line: no failure.  Warnings are counted in the diagnostics.
  */
@@ -1328,7 +1330,8 @@ static int check_v4l2_compliance(void)
 		dup2(fds[1], 2);
 		close(fds[0]);
 		execl("/usr/bin/v4l2-compliance", "v4l2-compliance",
-		      "-d", "/dev/video0", "-s", (char *)NULL);
+		      "-d", "/dev/video0", "-s", "-e", "/dev/video1",
+		      (char *)NULL);
 		printf("exec v4l2-compliance: %s\n", strerror(errno));
 		_exit(127);
 	}
@@ -1645,6 +1648,83 @@ static int check_camera_moves(void)
 	return run(argv);
 }
 
+/*
+ * Does the board give the camera's context a dma-buf heap?  It does by
+ * default; a vexpress_cma= on the command line decides otherwise, by
+ * ":heap" on the region named "camera".
+ */
+static int camera_has_heap(void)
+{
+	char cmdline[1024], *p, *end;
+	FILE *f = fopen("/proc/cmdline", "r");
+
+	if (!f || !fgets(cmdline, sizeof(cmdline), f)) {
+		if (f)
+			fclose(f);
+		return 1;
+	}
+	fclose(f);
+	p = strstr(cmdline, "vexpress_cma=");
+	if (!p)
+		return 1;
+	p += strlen("vexpress_cma=");
+	p[strcspn(p, " \n")] = 0;
+	for (; p; p = end ? end + 1 : NULL) {
+		end = strchr(p, ',');
+		if (end)
+			*end = 0;
+		if (!strncmp(p, "camera:", 7))
+			return strstr(p, ":heap") != NULL;
+	}
+	return 0;
+}
+
+/*
+ * The camera context's dma-buf heap, and the camera streaming into buffers
+ * allocated from it (camera-test -H).  Skipped where the board gives the
+ * camera's context no heap.
+ */
+static int check_camera_heap(void)
+{
+	char *argv[] = { "/bin/camera-test", "-H", "-c", NULL, NULL, NULL, NULL };
+	const char *got = getenv("camera_got");
+	struct area *ctx;
+
+	if (read_areas() || !(ctx = largest_area(is_reusable_context)))
+		return -1;
+	if (!camera_has_heap()) {
+		diag("vexpress_cma= gives the camera's context no heap");
+		return 1;
+	}
+	argv[3] = ctx->name;
+	/* As many buffers as the context holds frames */
+	if (got) {
+		argv[4] = "-b";
+		argv[5] = (char *)got;
+	}
+	return run(argv);
+}
+
+/*
+ * A heap given to the board's idle private context, and what destroying
+ * the context does to it (camera-test -D).  Skipped without one.
+ */
+static int check_heap_destroy(void)
+{
+	char *argv[] = { "/bin/camera-test", "-D", "-c", NULL, NULL };
+	struct area *ctx;
+
+	if (read_areas())
+		return -1;
+	ctx = largest_area(is_private);
+	if (!ctx) {
+		diag("no private context to destroy");
+		return 1;
+	}
+	argv[3] = ctx->name;
+	return run(argv);
+}
+
 /* Random ioctls on the camera, then it must still give back its memory. */
 static int check_camera_fuzz(void)
 {
@@ -1708,6 +1788,8 @@ static const struct check checks[] = {
 	{ "camera", check_camera },
 	{ "camera_ahead", check_camera_ahead },
 	{ "camera_moves", check_camera_moves },
+	{ "camera_heap", check_camera_heap },
+	{ "heap_destroy", check_heap_destroy },
 	{ "v4l2_compliance", check_v4l2_compliance },
 };
 
