@@ -1156,26 +1156,13 @@ static int dmabuf_sync(int fd, uint64_t flags)
 	return xioctl(fd, DMA_BUF_IOCTL_SYNC, &sync, "DMA_BUF_IOCTL_SYNC");
 }
 
-/* A word pattern that differs at every offset, per seed */
-static void pattern_fill(uint32_t *p, size_t len, uint32_t seed)
-{
-	size_t i;
-
-	for (i = 0; i < len / 4; i++)
-		p[i] = seed ^ (uint32_t)(i * 2654435761u);
-}
-
+/* The filler's pattern, still there */
 static int pattern_ok(const uint32_t *p, size_t len, uint32_t seed)
 {
-	size_t i;
-
-	for (i = 0; i < len / 4; i++)
-		if (p[i] != (seed ^ (uint32_t)(i * 2654435761u))) {
-			diag("word %zu is %08x, not %08x", i, p[i],
-			     seed ^ (uint32_t)(i * 2654435761u));
-			return 0;
-		}
-	return 1;
+	if (filler_pattern_ok(p, len, seed))
+		return 1;
+	diag("the pattern of %zu bytes changed", len);
+	return 0;
 }
 
 static int all_zero(const uint8_t *p, size_t len)
@@ -1231,7 +1218,7 @@ static int heap_buffer_ok(int heap_fd)
 	}
 	ok = !dmabuf_sync(fd, DMA_BUF_SYNC_START | DMA_BUF_SYNC_RW) && ok;
 	ok = all_zero(p, len) && ok;
-	pattern_fill(p, len, 0x5eed);
+	filler_pattern(p, len, 0x5eed);
 	ok = !dmabuf_sync(fd, DMA_BUF_SYNC_END | DMA_BUF_SYNC_RW) && ok;
 	munmap(p, len);
 	q = map_dmabuf(fd, len);
@@ -1438,14 +1425,14 @@ static int camera_refuses_bad_dmabufs(struct capture *c, int heap_fd)
 	}
 	mark = kmsg_mark();
 	ret = qbuf_dmabuf(c->fd, 0, fd, 0);
-	said = kmsg_said(mark, "not physically contiguous");
+	said = kmsg_said(mark, "not contiguous for DMA");
 	if (ret != -EINVAL || !said) {
 		diag("a system heap buffer: QBUF %s, %s in the kernel log",
 		     ret ? strerror(-ret) : "taken",
 		     said ? "the reason" : "no reason");
 		ok = 0;
 	} else {
-		diag("a system heap buffer: QBUF EINVAL, \"not physically contiguous\" in the kernel log");
+		diag("a system heap buffer: QBUF EINVAL, \"not contiguous for DMA\" in the kernel log");
 	}
 	close(fd);
 
@@ -1668,7 +1655,7 @@ static int destroy_run(void)
 	fd = heap_fd >= 0 ? heap_alloc(heap_fd, len) : -EBADF;
 	p = fd >= 0 ? map_dmabuf(fd, len) : NULL;
 	if (p)
-		pattern_fill(p, len, 0xd1e);
+		filler_pattern(p, len, 0xd1e);
 	if (!result(p != NULL, "heap_allocates"))
 		goto out;
 	/* recreate retries -EBUSY for about 2 s, then gives up with it */

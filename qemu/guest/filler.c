@@ -32,7 +32,7 @@ int meminfo_kb(const char *field, unsigned long *kb)
 	return -1;
 }
 
-static void pattern(uint32_t *p, size_t bytes, uint32_t seed)
+void filler_pattern(uint32_t *p, size_t bytes, uint32_t seed)
 {
 	size_t i;
 
@@ -40,7 +40,7 @@ static void pattern(uint32_t *p, size_t bytes, uint32_t seed)
 		p[i] = seed ^ (uint32_t)(i * 2654435761u);
 }
 
-static int pattern_ok(const uint32_t *p, size_t bytes, uint32_t seed)
+int filler_pattern_ok(const uint32_t *p, size_t bytes, uint32_t seed)
 {
 	size_t i;
 
@@ -66,7 +66,7 @@ static int add_file(struct filler *f, void *buf)
 	fd = open(name, O_RDWR | O_CREAT | O_TRUNC, 0600);
 	if (fd < 0)
 		return -1;
-	pattern(buf, FILLER_BLOCK, 0xf11e0000u + f->nr_files);
+	filler_pattern(buf, FILLER_BLOCK, 0xf11e0000u + f->nr_files);
 	done = write(fd, buf, FILLER_BLOCK);
 	ok = done == (ssize_t)FILLER_BLOCK;
 	/* A short write sets no errno: the file system is full */
@@ -93,7 +93,7 @@ static int add_anon(struct filler *f)
 
 	if (p == MAP_FAILED)
 		return -1;
-	pattern(p, FILLER_BLOCK, 0xa11c0000u + f->nr_anon);
+	filler_pattern(p, FILLER_BLOCK, 0xa11c0000u + f->nr_anon);
 	f->anon[f->nr_anon++] = p;
 	return 0;
 }
@@ -185,12 +185,12 @@ int filler_verify(const struct filler *f)
 	if (!buf)
 		return -1;
 	for (i = 0; i < f->nr_anon; i++)
-		bad += !pattern_ok(f->anon[i], FILLER_BLOCK, 0xa11c0000u + i);
+		bad += !filler_pattern_ok(f->anon[i], FILLER_BLOCK, 0xa11c0000u + i);
 	for (i = 0; i < f->nr_files; i++) {
 		file_name(f, i, name, sizeof(name));
 		fd = open(name, O_RDONLY);
 		if (fd < 0 || read(fd, buf, FILLER_BLOCK) != (ssize_t)FILLER_BLOCK ||
-		    !pattern_ok(buf, FILLER_BLOCK, 0xf11e0000u + i))
+		    !filler_pattern_ok(buf, FILLER_BLOCK, 0xf11e0000u + i))
 			bad++;
 		if (fd >= 0)
 			close(fd);

@@ -9,6 +9,7 @@
 #define FILLER_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #define FILLER_BLOCK	(4UL << 20)
 #define FILLER_MAX	256
@@ -47,5 +48,8 @@ int filler_top_up(struct filler *f, unsigned long goal_kb,
 int filler_verify(const struct filler *f);
 void filler_release(struct filler *f);
 int meminfo_kb(const char *field, unsigned long *kb);
+/* A word pattern that differs at every offset, per seed; and its check */
+void filler_pattern(uint32_t *p, size_t bytes, uint32_t seed);
+int filler_pattern_ok(const uint32_t *p, size_t bytes, uint32_t seed);
 
 #endif
