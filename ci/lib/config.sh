@@ -71,10 +71,11 @@ GUEST_DONE='cma-init: done'
 export GUEST_START GUEST_DONE
 
 # The kernel configurations: the board's fragments (merged into
-# $KDEFCONFIG for every ARM build), the debug kernel's on top of them, and
-# the kunit.py configuration of the other architectures.
+# $KDEFCONFIG for every ARM build), the debug and LPAE kernels' on top of
+# them, and the kunit.py configuration of the other architectures.
 BOARD_FRAGMENTS=$TOP/kernel-config/vexpress
 DEBUG_FRAGMENT=$TOP/kernel-config/debug/debug.config
+LPAE_FRAGMENT=$TOP/kernel-config/lpae/lpae.config
 KUNIT_ARCH_CONFIG=$TOP/kernel-config/kunit-arch
 board_fragments() { printf '%s\n' "$BOARD_FRAGMENTS"/*.config; }
 

@@ -100,15 +100,18 @@ machines() {
 	table "$MACHINES_FILE" | awk '{ print $1 }'
 }
 
-# machine_field MACHINE FIELD: MACHINE's dtb, cpu, memory or cpus; fails
-# for a machine that is not in the table.
+# machine_field MACHINE FIELD: MACHINE's model (QEMU's -M), dtb, cpu,
+# memory, cpus or kernel (the build that boots it); fails for a machine
+# that is not in the table.
 machine_field() {
 	local col
 	case $2 in
-	dtb) col=2 ;;
-	cpu) col=3 ;;
-	memory) col=4 ;;
-	cpus) col=5 ;;
+	model) col=2 ;;
+	dtb) col=3 ;;
+	cpu) col=4 ;;
+	memory) col=5 ;;
+	cpus) col=6 ;;
+	kernel) col=7 ;;
 	*) die "machine_field: no field '$2'" ;;
 	esac
 	table "$MACHINES_FILE" |
@@ -137,7 +140,7 @@ boot_cmdline() {
 # disk checks to allocate over them.
 qemu_argv() {
 	# shellcheck disable=SC2034 # the caller's
-	QEMU_ARGV=(-M "$1" -m "$(machine_field "$1" memory)"
+	QEMU_ARGV=(-M "$(machine_field "$1" model)" -m "$(machine_field "$1" memory)"
 		-smp "$(machine_field "$1" cpus)" -nographic -monitor none
 		-no-reboot -kernel "$2" -dtb "$3" -initrd "$4"
 		-drive "file=$5,$DISK_OPTIONS" -device "virtio-blk-device,drive=disk")
