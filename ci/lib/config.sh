@@ -3,12 +3,6 @@
 # checksums, paths and the project's identity.  Sourced by lib.sh, not
 # executed.
 
-# The pinned kernel: vanilla upstream, as shipped in Debian's linux source
-# package (.orig.tar.xz).  A bump is a change of these three lines.
-KVER=6.1.176
-KDEB_VERSION=6.1.176-1
-KTARBALL_SHA256=9aad4025973feea3f0d978e82ab7db97d8d5ce3f59fcc6b1f316153d66e3a504
-
 # The project's identity: authors and signs off every patch.
 CMA_IDENTITY_NAME="CMA contexts project"
 CMA_IDENTITY_EMAIL="cma-contexts@lists.invalid"
@@ -25,17 +19,77 @@ export CMA_CACHE
 CCACHE_DIR=$CMA_CACHE/ccache
 export CCACHE_DIR
 
-# Paths derived from the above.
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 CI_STAGES=$TOP/ci/stages                # what a stage of ci/test runs
 CI_LIB=$TOP/ci/lib                      # this file, lib.sh, the Python filters
-SRC_DIR=$CMA_CACHE/src                  # tarball and pristine git tree
-BASE_TREE=$SRC_DIR/linux-$KVER          # git: one commit, tag v$KVER
-AM_TREE=$CMA_CACHE/tree-am              # series applied with git am
-QUILT_TREE=$CMA_CACHE/tree-quilt        # series applied with quilt
-BUILD_DIR=$CMA_CACHE/build              # out-of-tree builds, one per config
-LOG_DIR=${CMA_LOG_DIR:-$CMA_CACHE/logs} # stage logs of the last run
-OUT_DIR=$CMA_CACHE/out                  # initramfs, console logs, results
+
+# The kernel base the series goes on: CMA_BASE (default 6.1; ci/worktree
+# and ci/export-patches take -b BASE), one block below each.  A block
+# pins the kernel (KVER; BASE_TAG, the base tree's tag; BASE_DESC, its
+# name for people), how ci/stages/fetch gets it (KFETCH: 'source', the
+# .orig.tar.xz of Debian's source package KDEB_PACKAGE, checked against
+# KTARBALL_SHA256; 'binary', Debian's binary package KDEB_PACKAGE, a .deb
+# checked against KDEB_SHA256 that holds the tarball KDEB_TARBALL), the
+# base tree's commit message (BASE_MESSAGE), the series (PATCH_DIR,
+# SERIES_FILE) and where the base's trees, builds, stamps, logs and
+# results live (BASE_CACHE; LOG_DIR).  A bump is a change of its pins.
+CMA_BASES="6.1 6.12"
+CMA_BASE=${CMA_BASE:-6.1}
+export CMA_BASE
+case "$CMA_BASE" in
+6.1)
+	# Vanilla upstream, as shipped in Debian's linux source package.
+	KVER=6.1.176
+	BASE_TAG=v$KVER
+	BASE_DESC="Linux $KVER"
+	BASE_MESSAGE="Linux $KVER"
+	KFETCH=source
+	KDEB_PACKAGE=linux
+	KDEB_VERSION=6.1.176-1
+	KTARBALL_SHA256=9aad4025973feea3f0d978e82ab7db97d8d5ce3f59fcc6b1f316153d66e3a504
+	PATCH_DIR=$TOP/patches
+	SERIES_FILE=$TOP/series
+	BASE_CACHE=$CMA_CACHE
+	LOG_DIR=${CMA_LOG_DIR:-$CMA_CACHE/logs}
+	;;
+6.12)
+	# Debian's kernel: upstream with Debian's patches, as its binary
+	# package linux-source-6.12 ships it (not upstream's v6.12.117).
+	KVER=6.12.117
+	BASE_TAG=debian/6.12.117-1_deb12u1
+	BASE_DESC="Linux $KVER with Debian's patches (linux-source-6.12 6.12.117-1~deb12u1)"
+	BASE_MESSAGE="Linux $KVER with Debian's patches
+
+Debian's binary package linux-source-6.12, version 6.12.117-1~deb12u1."
+	KFETCH=binary
+	KDEB_PACKAGE=linux-source-6.12
+	KDEB_VERSION=6.12.117-1~deb12u1
+	KDEB_SHA256=e849faf31ca3555757f3a8877cb01af92122f744f75d1f3102734651c4e14703
+	KDEB_TARBALL=usr/src/linux-source-6.12.tar.xz
+	PATCH_DIR=$TOP/patches/6.12
+	SERIES_FILE=$PATCH_DIR/series
+	BASE_CACHE=$CMA_CACHE/6.12
+	# apart from 6.1's logs, also in one CMA_LOG_DIR (ci/test runs both)
+	LOG_DIR=${CMA_LOG_DIR:+$CMA_LOG_DIR/6.12}
+	LOG_DIR=${LOG_DIR:-$BASE_CACHE/logs}
+	;;
+*)
+	printf '%s: error: unknown kernel base "%s" (CMA_BASE or -b); use one of: %s (ci/lib/config.sh)\n' \
+		"${0##*/}" "$CMA_BASE" "$CMA_BASES" >&2
+	exit 1
+	;;
+esac
+
+# Paths of the base's (6.1: the cache's top, as before there were two).
+SRC_DIR=$BASE_CACHE/src                 # tarball or package, pristine git tree
+BASE_TREE=$SRC_DIR/linux-$KVER          # git: one commit, tag $BASE_TAG
+AM_TREE=$BASE_CACHE/tree-am             # series applied with git am
+QUILT_TREE=$BASE_CACHE/tree-quilt       # series applied with quilt
+BUILD_DIR=$BASE_CACHE/build             # out-of-tree builds, one per config
+OUT_DIR=$BASE_CACHE/out                 # console logs, results, LAVA jobs
+WORK_DIR=$BASE_CACHE/work               # ci/worktree's default work tree
+# The guest's initramfs and disk are the same for every base: 6.1's out/.
+SHARED_OUT_DIR=$CMA_CACHE/out
 
 # The QEMU machines (device tree, CPU, memory, CPUs; the first is the
 # default) and the base kernel command line of every boot: lib.sh's
@@ -45,14 +99,14 @@ CMDLINE_FILE=$TOP/board/cmdline
 
 # Artifacts, each named here only: a build's kernel and device trees, the
 # initramfs, and each boot's console log and KTAP (PART: kernel or init).
-INITRAMFS=$OUT_DIR/initramfs.cpio.gz
+INITRAMFS=$SHARED_OUT_DIR/initramfs.cpio.gz
 # The guest's disk (/dev/vda, ext4, DISK_SIZE) and QEMU's options for it
 # but file= (ci/lib/lib.sh's qemu_argv() says why).  Its writes are
 # throttled to DISK_THROTTLE bytes a second; ci/bench sets it empty (no
 # throttle), since its file workloads write and measure no writeback, and
 # makes the disk larger (DISK_SIZE), so that dirty file pages can fill
 # CMA before the file system is full.
-DISK_IMAGE=$OUT_DIR/disk.img
+DISK_IMAGE=$SHARED_OUT_DIR/disk.img
 DISK_SIZE=${DISK_SIZE:-256M}
 DISK_THROTTLE=${DISK_THROTTLE-4194304}
 DISK_OPTIONS=if=none,format=raw,id=disk,snapshot=on${DISK_THROTTLE:+,throttling.bps-write=$DISK_THROTTLE}
@@ -88,7 +142,7 @@ BENCH_RESULTS=$TOP/qemu/bench-results
 JOBS=$(nproc)
 
 # Stamps that let stages skip work already done on identical input.
-STAMP_DIR=$CMA_CACHE/stamps
+STAMP_DIR=$BASE_CACHE/stamps
 
 # Debian's python3 first: the kernel's scripts need its python3-ply and
 # python3-git, which another python3 earlier in PATH would not see.

@@ -4,6 +4,14 @@
 # shellcheck source=ci/lib/config.sh
 . "$(dirname "${BASH_SOURCE[0]}")/config.sh"
 
+# use_base BASE: switch to kernel base BASE: CMA_BASE set and config.sh
+# read again, so that every path is the base's (ci/test's on_base()).
+use_base() {
+	CMA_BASE=$1
+	# shellcheck source=ci/lib/config.sh
+	. "$CI_LIB/config.sh"
+}
+
 # die MESSAGE...: say what failed and stop.
 die() {
 	printf '%s: error: %s\n' "${0##*/}" "$*" >&2
@@ -64,11 +72,19 @@ kmake() {
 		CC="ccache ${CROSS_COMPILE}gcc" -j"$JOBS" "$@"
 }
 
-# series_patches: the patch files in series order, one path a line.
+# series_patches: the base's patch files in series order, one path a
+# line; none if it has no series (yet).
 series_patches() {
-	[ -f "$TOP/series" ] || return 0
-	sed -e 's/#.*//' -e 's/[[:space:]].*//' -e '/^$/d' "$TOP/series" |
-		while read -r p; do echo "$TOP/patches/$p"; done
+	[ -f "$SERIES_FILE" ] || return 0
+	sed -e 's/#.*//' -e 's/[[:space:]].*//' -e '/^$/d' "$SERIES_FILE" |
+		while read -r p; do echo "$PATCH_DIR/$p"; done
+}
+
+# require_base_tag DIR: stop unless the git tree DIR has the base's tag
+# (a work tree of another base has not).
+require_base_tag() {
+	git -C "$1" rev-parse -q --verify "refs/tags/$BASE_TAG" >/dev/null ||
+		die "$1 has no tag $BASE_TAG: it is not a work tree of base $CMA_BASE; give another DIR, or pick its base with -b"
 }
 
 # step NAME COMMAND...: run one step of a command a person typed (ci/demo,
