@@ -49,6 +49,9 @@ case "$CMA_BASE" in
 	KTARBALL_SHA256=9aad4025973feea3f0d978e82ab7db97d8d5ce3f59fcc6b1f316153d66e3a504
 	PATCH_DIR=$TOP/patches
 	SERIES_FILE=$TOP/series
+	DTB_DIR=arch/arm/boot/dts
+	# ci/test's do_boot runs every boot of board/boots on this base
+	BASE_BOOTS=
 	BASE_CACHE=$CMA_CACHE
 	LOG_DIR=${CMA_LOG_DIR:-$CMA_CACHE/logs}
 	;;
@@ -68,6 +71,11 @@ Debian's binary package linux-source-6.12, version 6.12.117-1~deb12u1."
 	KDEB_TARBALL=usr/src/linux-source-6.12.tar.xz
 	PATCH_DIR=$TOP/patches/6.12
 	SERIES_FILE=$PATCH_DIR/series
+	# ARM's device trees are in vendor directories since 6.5
+	DTB_DIR=arch/arm/boot/dts/arm
+	# The boots of board/boots that ci/test runs on this base: the
+	# default board on both QEMU machines (not the LPAE kernel's)
+	BASE_BOOTS="default a15"
 	BASE_CACHE=$CMA_CACHE/6.12
 	# apart from 6.1's logs, also in one CMA_LOG_DIR (ci/test runs both)
 	LOG_DIR=${CMA_LOG_DIR:+$CMA_LOG_DIR/6.12}
@@ -111,7 +119,7 @@ DISK_SIZE=${DISK_SIZE:-256M}
 DISK_THROTTLE=${DISK_THROTTLE-4194304}
 DISK_OPTIONS=if=none,format=raw,id=disk,snapshot=on${DISK_THROTTLE:+,throttling.bps-write=$DISK_THROTTLE}
 kernel_image() { echo "$BUILD_DIR/$1/arch/arm/boot/zImage"; }
-kernel_dtb() { echo "$BUILD_DIR/$1/arch/arm/boot/dts/$2"; }
+kernel_dtb() { echo "$BUILD_DIR/$1/$DTB_DIR/$2"; }
 console_log() { echo "$OUT_DIR/console-$1.log"; }
 ktap_json() { echo "$OUT_DIR/ktap-$1-$2.json"; }
 # A boot's results, written once by ci/lib/boot_results.py and read by
