@@ -1412,15 +1412,23 @@ static int camera_refuses_bad_dmabufs(struct capture *c, int heap_fd)
 	/* Its pages may happen to be contiguous: take one that is not */
 	for (tries = 0; tries < 8; tries++) {
 		fd = heap_alloc(sys, size);
-		if (fd < 0 || dmabuf_scattered(fd, size) == 1)
+		if (fd < 0) {
+			diag("system heap: %s", strerror(-fd));
+			break;
+		}
+		ret = dmabuf_scattered(fd, size);
+		if (ret == 1)
 			break;
 		close(fd);
 		fd = -1;
+		if (ret < 0) {
+			diag("system heap buffer: a device's import failed");
+			break;
+		}
 	}
 	close(sys);
 	if (fd < 0) {
-		diag("no scattered buffer from the system heap: %s",
-		     strerror(-fd));
+		diag("no scattered buffer from the system heap");
 		return 0;
 	}
 	mark = kmsg_mark();
