@@ -765,12 +765,10 @@ static int check_pinned_page_fails_allocation_cleanly(void)
 	/*
 	 * Movable pages go to CMA once it holds half of a zone's free
 	 * memory: the more highmem outside the contexts (the LPAE boot has
-	 * more than twice the others'), the more it takes.  With little CMA
-	 * left free (the invalid layout's 32 MiB context), that is only
-	 * when MemFree is twice that: go down to 40 MiB.
+	 * more than twice the others'), the more it takes.
 	 */
 	for (i = 0; !inside && nr_mblocks < MAX_MBLOCKS; i++) {
-		if (meminfo_kb("MemFree", &free_kb) || free_kb < 40 * 1024)
+		if (meminfo_kb("MemFree", &free_kb) || free_kb < 128 * 1024)
 			break;
 		if (add_mblock(ANON_PRIVATE))
 			return -1;
