@@ -32,6 +32,45 @@ int meminfo_kb(const char *field, unsigned long *kb)
 	return -1;
 }
 
+/* Pages on the per-cpu free lists of every zone, from /proc/zoneinfo */
+static unsigned long pcp_pages(void)
+{
+	unsigned long n, sum = 0;
+	char line[256];
+	FILE *f = fopen("/proc/zoneinfo", "r");
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, " count: %lu", &n) == 1)
+			sum += n;
+	fclose(f);
+	return sum;
+}
+
+int cma_free_settles(unsigned long want_kb, unsigned long *kb)
+{
+	unsigned long pcp = pcp_pages();
+	unsigned int ms;
+
+	for (ms = 0; ; ms += 100) {
+		if (meminfo_kb("CmaFree", kb))
+			return -1;
+		if (*kb >= want_kb) {
+			if (ms)
+				printf("# CmaFree reached %lu kB after %u ms (per-cpu lists: %lu pages then, %lu now)\n",
+				       *kb, ms, pcp, pcp_pages());
+			return 0;
+		}
+		if (ms >= CMA_FREE_SETTLE_MS)
+			break;
+		usleep(100 * 1000);
+	}
+	printf("# CmaFree %lu kB, %lu kB short of %lu after %u ms (per-cpu lists: %lu pages then, %lu now)\n",
+	       *kb, want_kb - *kb, want_kb, ms, pcp, pcp_pages());
+	return -1;
+}
+
 void filler_pattern(uint32_t *p, size_t bytes, uint32_t seed)
 {
 	size_t i;

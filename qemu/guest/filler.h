@@ -48,6 +48,17 @@ int filler_top_up(struct filler *f, unsigned long goal_kb,
 int filler_verify(const struct filler *f);
 void filler_release(struct filler *f);
 int meminfo_kb(const char *field, unsigned long *kb);
+/*
+ * Wait for CmaFree (kB, in *kb) to reach want_kb: 0 once it has, -1 if
+ * it has not after CMA_FREE_SETTLE_MS.  Freed pages count in CmaFree only
+ * once they leave the per-cpu free lists; since 6.7 the page allocator
+ * raises a list's high mark while its CPU frees a lot, and vmstat's
+ * once-a-second work lowers it again by an eighth each time, so after a
+ * large free they may take seconds to come back.  Says how long it took,
+ * or by how much it fell short, with the per-cpu lists' pages.
+ */
+#define CMA_FREE_SETTLE_MS	20000
+int cma_free_settles(unsigned long want_kb, unsigned long *kb);
 /* A word pattern that differs at every offset, per seed; and its check */
 void filler_pattern(uint32_t *p, size_t bytes, uint32_t seed);
 int filler_pattern_ok(const uint32_t *p, size_t bytes, uint32_t seed);
