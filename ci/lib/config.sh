@@ -145,7 +145,9 @@ board_fragments() { printf '%s\n' "$BOARD_FRAGMENTS"/*.config; }
 # benchmark's committed results.
 GUEST_SRC=$TOP/qemu/guest
 LAVA_SRC=$TOP/qemu/lava
+# ci/bench's results: 6.1's at the top, another base's in a folder of its own
 BENCH_RESULTS=$TOP/qemu/bench-results
+[ "$CMA_BASE" = 6.1 ] || BENCH_RESULTS=$BENCH_RESULTS/$CMA_BASE
 
 JOBS=$(nproc)
 

@@ -53,6 +53,7 @@ int cma_free_settles(unsigned long want_kb, unsigned long *kb)
 	unsigned long pcp = pcp_pages();
 	unsigned int ms;
 
+	*kb = 0;
 	for (ms = 0; ; ms += 100) {
 		if (meminfo_kb("CmaFree", kb))
 			return -1;

@@ -755,8 +755,10 @@ static int check_mapped_pages_intact_in_both_processes(void)
 }
 
 /*
- * The first page of @b in a reusable context: that context, with the
- * page's index in *page; NULL if none is.
+ * The first page of @b in a reusable context with nothing allocated (as
+ * read_areas() last saw it), which a request for the whole of it can
+ * take once the page lets go: that context, with the page's index in
+ * *page; NULL if none is.
  */
 static struct area *page_in_reusable_context(const struct mblock *b,
 					     unsigned long *page)
@@ -765,7 +767,7 @@ static struct area *page_in_reusable_context(const struct mblock *b,
 	int i;
 
 	for (i = 0; i < nr_areas; i++)
-		if (!is_reusable_context(&areas[i]) ||
+		if (!is_reusable_context(&areas[i]) || areas[i].used ||
 		    area_number(areas[i].name, "base_pfn", &base[i]))
 			base[i] = ULONG_MAX;
 	for (p = 0; p < MBLOCK_PAGES; p++)
