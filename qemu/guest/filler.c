@@ -9,6 +9,7 @@
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "filler.h"
@@ -48,26 +49,39 @@ static unsigned long pcp_pages(void)
 	return sum;
 }
 
+static unsigned long ms_since(const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (t.tv_sec - t0->tv_sec) * 1000 +
+	       (t.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
 int cma_free_settles(unsigned long want_kb, unsigned long *kb)
 {
-	unsigned long pcp = pcp_pages();
-	unsigned int ms;
+	unsigned long pcp = pcp_pages(), ms;
+	struct timespec t0;
+	int waited = 0;
 
 	*kb = 0;
-	for (ms = 0; ; ms += 100) {
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
 		if (meminfo_kb("CmaFree", kb))
 			return -1;
+		ms = ms_since(&t0);
 		if (*kb >= want_kb) {
-			if (ms)
-				printf("# CmaFree reached %lu kB after %u ms (per-cpu lists: %lu pages then, %lu now)\n",
+			if (waited)
+				printf("# CmaFree reached %lu kB after %lu ms (per-cpu lists: %lu pages then, %lu now)\n",
 				       *kb, ms, pcp, pcp_pages());
 			return 0;
 		}
 		if (ms >= CMA_FREE_SETTLE_MS)
 			break;
 		usleep(100 * 1000);
+		waited = 1;
 	}
-	printf("# CmaFree %lu kB, %lu kB short of %lu after %u ms (per-cpu lists: %lu pages then, %lu now)\n",
+	printf("# CmaFree %lu kB, %lu kB short of %lu after %lu ms (per-cpu lists: %lu pages then, %lu now)\n",
 	       *kb, want_kb - *kb, want_kb, ms, pcp, pcp_pages());
 	return -1;
 }
