@@ -149,10 +149,7 @@ LAVA_SRC=$TOP/qemu/lava
 BENCH_RESULTS=$TOP/qemu/bench-results
 [ "$CMA_BASE" = 6.1 ] || BENCH_RESULTS=$BENCH_RESULTS/$CMA_BASE
 
-# make's jobs: one more than the cores, so that a job waiting on the disk
-# or on make's own serial steps leaves no core idle (8% of a cold run's
-# build time was idle at one job a core).
-JOBS=$(($(nproc) + 1))
+JOBS=$(nproc)
 
 # Stamps that let stages skip work already done on identical input.
 STAMP_DIR=$BASE_CACHE/stamps
